@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* The CPU report printed by v3_init(): what the probe found, one block. */
+#include <arch/cpu_features.h>
+
+#include "lib/string.h"
+#include "log.h"
+
+static const char *yn(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+static void report_svm(const struct svm_features *s)
+{
+	v3_info("AMD-V (SVM): present, revision %u, %u ASIDs%s", s->revision, s->nasids,
+		s->disabled_by_firmware ? (s->vm_cr_locked ? ", DISABLED by firmware (VM_CR locked)"
+							   : ", disabled in VM_CR")
+					: ", enabled by firmware");
+	v3_info("  nested paging (NPT)       %s", yn(s->npt));
+	v3_info("  NRIP save                 %s", yn(s->nrip_save));
+	v3_info("  decode assists            %s", yn(s->decode_assists));
+	v3_info("  VMCB clean bits           %s", yn(s->vmcb_clean));
+	v3_info("  flush by ASID             %s", yn(s->flush_by_asid));
+	v3_info("  LBR virtualization        %s", yn(s->lbr_virt));
+	v3_info("  TSC rate MSR              %s", yn(s->tsc_rate));
+	v3_info("  pause filter              %s", yn(s->pause_filter));
+	v3_info("  AVIC                      %s", yn(s->avic));
+	v3_info("  VGIF                      %s", yn(s->vgif));
+	v3_info("  VMSAVE/VMLOAD virt.       %s", yn(s->vmsave_virt));
+}
+
+static void report_vmx(const struct vmx_features *v)
+{
+	v3_info("Intel VT-x (VMX): present, VMCS revision 0x%x, %u-byte VMCS, FEATURE_CONTROL %s%s",
+		v->vmcs_revision, v->vmcs_size, v->feature_control_locked ? "locked" : "unlocked",
+		v->disabled_by_firmware ? ", DISABLED by firmware" : "");
+	v3_info("  EPT                       %s%s%s%s%s%s", yn(v->ept),
+		v->ept_4level ? " (4-level" : " (", v->ept_2m ? ", 2M pages" : "",
+		v->ept_1g ? ", 1G pages" : "", v->ept_ad ? ", A/D bits" : "",
+		v->invept ? ", INVEPT)" : ")");
+	v3_info("  VPID                      %s%s", yn(v->vpid), v->invvpid ? " (INVVPID)" : "");
+	v3_info("  unrestricted guest        %s", yn(v->unrestricted_guest));
+	v3_info("  preemption timer          %s (TSC / 2^%u)", yn(v->preemption_timer),
+		v->preemption_timer_rate);
+	v3_info("  true controls             %s", yn(v->true_ctls));
+	v3_info("  secondary controls        %s", yn(v->secondary_ctls));
+	v3_info("  MSR bitmaps / I/O bitmaps %s / %s", yn(v->msr_bitmaps), yn(v->io_bitmaps));
+	v3_info("  TPR shadow                %s", yn(v->tpr_shadow));
+}
+
+void x86_report_cpu(const struct v3_cpu_features *f)
+{
+	v3_info("---- CPU report ----");
+	v3_info("%s family 0x%x model 0x%x stepping %u: %s", f->vendor_id, f->family, f->model,
+		f->stepping, f->brand[0] ? f->brand : "(no brand string)");
+	v3_info("address bits: %u physical, %u virtual; NX %s; 1G pages %s; x2APIC %s; "
+		"TSC-deadline %s; invariant TSC %s%s",
+		f->phys_addr_bits, f->virt_addr_bits, yn(f->nx), yn(f->pdpe1gb), yn(f->x2apic),
+		yn(f->tsc_deadline), yn(f->invariant_tsc),
+		f->hypervisor ? "; running under a hypervisor" : "");
+	if (f->has_svm)
+		report_svm(&f->svm);
+	else
+		v3_info("AMD-V (SVM): not present");
+	if (f->has_vmx)
+		report_vmx(&f->vmx);
+	else
+		v3_info("Intel VT-x (VMX): not present");
+	v3_info("--------------------");
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interface between the arch-neutral core and a virtualization backend
+ * (KVM's kvm_x86_ops, Jailhouse's vcpu_vendor_*). Both backends are built
+ * into one library; v3_init() picks the one the CPU supports. The VM and
+ * vCPU members join this table as the backends grow.
+ */
+#ifndef ARCH_BACKEND_H
+#define ARCH_BACKEND_H
+
+#include <arch/cpu_features.h>
+
+/* Per host CPU state of the enabled extension. */
+struct v3_pcpu {
+	unsigned int cpu;
+	bool enabled;
+	u64 region_pa;  /* SVM host save area or VMXON region */
+	u64 saved_cr4;  /* VMX: CR4 before enabling, restored on disable */
+	u64 saved_cr0;
+	u64 saved_efer; /* SVM: EFER before enabling */
+};
+
+struct v3_arch_ops {
+	const char *name;       /* "SVM", "VMX" */
+	const char *long_name;  /* "AMD-V (SVM)" */
+	/*
+	 * Can this backend run on the probed CPU? 0, or a negative error with a
+	 * one-line explanation in why (feature absent, disabled by firmware...).
+	 */
+	int (*check)(const struct v3_cpu_features *f, char *why, size_t why_len);
+	/* Describe the paging the backend will offer ("nested paging (NPT)"...). */
+	const char *(*paging_summary)(const struct v3_cpu_features *f);
+	/* Enable the extension on the calling CPU; why as for check. */
+	int (*cpu_enable)(struct v3_pcpu *pc, const struct v3_cpu_features *f, char *why,
+			  size_t why_len);
+	/* Disable it again on the calling CPU (only after cpu_enable succeeded). */
+	void (*cpu_disable)(struct v3_pcpu *pc);
+};
+
+extern const struct v3_arch_ops svm_arch_ops;
+extern const struct v3_arch_ops vmx_arch_ops;
+
+#endif /* ARCH_BACKEND_H */

@@ -1,0 +1,715 @@
+#!/usr/bin/python3
+"""System-test harness for v3: boots build/host-kitten.bin under QEMU (AMD-V, TCG)
+or Bochs (VT-x or AMD-V, via a GRUB rescue ISO) and judges the serial log.
+
+Usage:
+  tests/system/harness.py [--kernel build/host-kitten.bin]
+                          [--results build/test-results.txt] [--jobs N]
+                          [--workdir build/systest] [--filter SUBSTR] [--list]
+                          CASE_FILE_OR_DIR...
+
+A directory argument means every *.test file below it.  The layer of a case is
+the name of the directory holding its file (cases/qemu-svm/x.test -> qemu-svm),
+its name the file name without .test.  Each case runs in <workdir>/<layer>/<name>/:
+  serial.log    COM1 output of the machine (what is judged)
+  command.txt   the exact command line (re-runnable by hand from any directory)
+  stdout.txt, stderr.txt   the emulator's own output
+  bochsrc, bochs.rc, bochs.log, grub.cfg   (Bochs only)
+  timing.txt    ISO build time, time to the exit line, total run time
+Bochs ISOs are cached in <workdir>/iso-cache/ by a hash of the kernel bytes, the
+modules and the command line.
+
+Case file format (one "key: value" per line; '#' starts a comment line; blank
+lines ignored; keys marked + may repeat):
+  emu: qemu | bochs        default: from the layer name (qemu-* / bochs-*)
+  cpu: EPYC,+svm           qemu: the -cpu value (default EPYC,+svm);
+                           bochs: cpu model (default corei7_skylake_x; ryzen = AMD-V)
+  smp: 2                   number of CPUs (default 1); bochs: "cpu: count=N"
+  mem: 2G                  default 512M; accepts K/M/G suffix, bare number = MiB
+  cmdline: hk.test=x       kernel command line (QEMU -append / GRUB multiboot args)
+  timeout: 120             seconds (default 60 for qemu, 180 for bochs)
+  status: 0                expected N of "hk: exit status N (...)" (default 0)
++ expect: literal          some line must contain this substring
++ expect-re: regex         re.search must match some line
++ expect-count: N literal  exactly N lines contain the substring
++ reject: literal          no line may contain the substring
+  must-fail-with: text     harness self-check: the case PASSES only if judging the
+                           run FAILS with a reason containing this text
+  ips: 200000000           bochs only: instructions per emulated second (default
+                           200000000).  Bochs wall time is roughly proportional to
+                           ips while firmware busy-waits, and SMP makes that 5-6x
+                           worse; a lower ips (e.g. 20000000) speeds up smp cases.
++ module: PATH [ARGS]      multiboot module (QEMU -initrd, GRUB "module"); PATH is
+                           relative to the current directory
+
+Judging, first failure wins:
+  1. timeout                          "timeout after Ns"
+  2. no "hk: exit status N" line      "no exit status line (crash, hang or triple fault?)"
+  3. N != status                      "exit status N (text), expected M"
+  4. qemu only: exit code != (N<<1)|1 "qemu exit code C does not match ..."
+  5. expect/expect-re/expect-count in file order, then reject lines.
+The kernel's last line is "hk: exit status N (reason)"; it then writes N to port
+0xf4 (QEMU isa-debug-exit) and "Shutdown" to port 0x8900 (Bochs).  If the exit
+line appears but the emulator keeps running, it is killed after a grace period;
+that is not a failure for Bochs (whose exit status is meaningless anyway), while
+for QEMU the exit-code check then fails.
+
+Only a missing emulator binary gives SKIP.  Everything else that prevents a run
+(missing kernel, bad case file, grub-mkrescue failure) is a FAIL.
+Exit status: 1 if any case failed, else 0.
+"""
+
+import argparse
+import concurrent.futures
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+QEMU = "qemu-system-x86_64"
+BOCHS = "bochs"
+GRUB_MKRESCUE = "grub-mkrescue"
+BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
+BOCHS_VGABIOS = "/usr/share/vgabios/vgabios.bin"
+
+EXIT_RE = re.compile(r"hk: exit status (\d+)(?: \((.*)\))?")
+GRACE_SECONDS = 5.0      # after the exit line, before killing the emulator
+POLL_SECONDS = 0.1
+TAIL_LINES = 30
+
+DEFAULTS = {
+    "qemu": {"cpu": "EPYC,+svm", "timeout": 60},
+    "bochs": {"cpu": "corei7_skylake_x", "timeout": 180},
+}
+
+SINGLE_KEYS = {"emu", "cpu", "smp", "mem", "cmdline", "timeout", "status",
+               "must-fail-with", "ips"}
+MULTI_KEYS = {"expect", "expect-re", "expect-count", "reject", "module"}
+
+
+class CaseError(Exception):
+    pass
+
+
+class Case:
+    def __init__(self, path):
+        self.path = Path(path)
+        self.layer = self.path.parent.name
+        self.name = self.path.stem
+        self.id = f"{self.layer}/{self.name}"
+        self.error = None
+        self.emu = None
+        self.cpu = None
+        self.smp = 1
+        self.mem_mb = 512
+        self.cmdline = ""
+        self.timeout = None
+        self.status = 0
+        self.must_fail_with = None
+        self.ips = 200000000
+        self.modules = []          # list of (path, args)
+        self.checks = []           # ("expect"|"expect-re"|"expect-count", arg...)
+        self.rejects = []
+        try:
+            self._parse()
+        except CaseError as e:
+            self.error = str(e)
+        except OSError as e:
+            self.error = f"cannot read case file: {e}"
+
+    def _parse(self):
+        seen = set()
+        for lineno, raw in enumerate(self.path.read_text().splitlines(), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, value = line.partition(":")
+            key = key.strip().lower()
+            value = value.strip()
+            where = f"{self.path}:{lineno}"
+            if not sep or (key not in SINGLE_KEYS and key not in MULTI_KEYS):
+                raise CaseError(f"{where}: unknown line {raw!r}")
+            if key in SINGLE_KEYS:
+                if key in seen:
+                    raise CaseError(f"{where}: duplicate key {key!r}")
+                seen.add(key)
+            try:
+                self._set(key, value)
+            except (ValueError, re.error) as e:
+                raise CaseError(f"{where}: bad {key!r} value {value!r}: {e}")
+        if self.emu is None:
+            for emu in DEFAULTS:
+                if self.layer.startswith(emu):
+                    self.emu = emu
+            if self.emu is None:
+                raise CaseError(f"{self.path}: no 'emu:' line and layer "
+                                f"{self.layer!r} does not start with qemu or bochs")
+        if self.cpu is None:
+            self.cpu = DEFAULTS[self.emu]["cpu"]
+        if self.timeout is None:
+            self.timeout = DEFAULTS[self.emu]["timeout"]
+
+    def _set(self, key, value):
+        if key == "emu":
+            if value not in DEFAULTS:
+                raise ValueError("must be qemu or bochs")
+            self.emu = value
+        elif key == "cpu":
+            if not value:
+                raise ValueError("empty")
+            self.cpu = value
+        elif key == "smp":
+            self.smp = int(value)
+            if self.smp < 1:
+                raise ValueError("must be >= 1")
+        elif key == "mem":
+            self.mem_mb = parse_mem(value)
+        elif key == "cmdline":
+            self.cmdline = value
+        elif key == "timeout":
+            self.timeout = float(value)
+            if self.timeout <= 0:
+                raise ValueError("must be > 0")
+        elif key == "status":
+            self.status = int(value)
+        elif key == "must-fail-with":
+            if not value:
+                raise ValueError("empty")
+            self.must_fail_with = value
+        elif key == "ips":
+            self.ips = int(value)
+        elif key == "module":
+            parts = value.split(None, 1)
+            if not parts:
+                raise ValueError("empty")
+            self.modules.append((parts[0], parts[1] if len(parts) > 1 else ""))
+        elif key == "expect":
+            if not value:
+                raise ValueError("empty")
+            self.checks.append(("expect", value))
+        elif key == "expect-re":
+            self.checks.append(("expect-re", re.compile(value)))
+        elif key == "expect-count":
+            n, _, text = value.partition(" ")
+            n = int(n)
+            if not text.strip():
+                raise ValueError("want 'N literal text'")
+            self.checks.append(("expect-count", n, text.strip()))
+        elif key == "reject":
+            if not value:
+                raise ValueError("empty")
+            self.rejects.append(value)
+
+
+def parse_mem(value):
+    m = re.fullmatch(r"(\d+)\s*([KMGkmg]?)i?[Bb]?", value)
+    if not m:
+        raise ValueError("want e.g. 512M or 2G")
+    n, unit = int(m.group(1)), m.group(2).upper()
+    mb = {"K": n / 1024, "": n, "M": n, "G": n * 1024}[unit]
+    if mb < 1 or mb != int(mb):
+        raise ValueError("must be a whole number of MiB")
+    return int(mb)
+
+
+def fmt_secs(s):
+    return f"{s:.1f}s"
+
+
+# ---------------------------------------------------------------- running
+
+class Run:
+    """What happened when the emulator ran."""
+    def __init__(self):
+        self.returncode = None
+        self.timed_out = False
+        self.killed_after_exit_line = False
+        self.exit_line_time = None   # seconds from start
+        self.elapsed = 0.0
+        self.setup_error = None      # failure before the emulator started
+        self.iso_seconds = None
+
+
+_live = set()
+_live_lock = threading.Lock()
+_stopping = threading.Event()
+
+
+def kill_group(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=3)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+
+
+class LogWatcher:
+    """Incrementally scans a growing log for the exit line."""
+    def __init__(self, path):
+        self.path = path
+        self.offset = 0
+        self.partial = b""
+
+    def saw_exit_line(self):
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return False
+        self.offset += len(data)
+        lines = (self.partial + data).split(b"\n")
+        self.partial = lines.pop()
+        for line in lines:
+            if EXIT_RE.search(line.decode("utf-8", "replace")):
+                return True
+        return False
+
+
+def run_emulator(cmd, env, case, outdir, serial, run):
+    with open(outdir / "stdout.txt", "wb") as out, \
+         open(outdir / "stderr.txt", "wb") as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+                                stderr=err, env=env, cwd=outdir,
+                                start_new_session=True)
+        with _live_lock:
+            _live.add(proc)
+        watcher = LogWatcher(serial)
+        try:
+            while True:
+                try:
+                    proc.wait(timeout=POLL_SECONDS)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                now = time.monotonic() - start
+                if run.exit_line_time is None and watcher.saw_exit_line():
+                    run.exit_line_time = now
+                if run.exit_line_time is not None and \
+                        now - run.exit_line_time > GRACE_SECONDS:
+                    run.killed_after_exit_line = True
+                    kill_group(proc)
+                    break
+                if run.exit_line_time is None and now > case.timeout:
+                    run.timed_out = True
+                    kill_group(proc)
+                    break
+        finally:
+            if proc.poll() is None:
+                kill_group(proc)
+            with _live_lock:
+                _live.discard(proc)
+        run.elapsed = time.monotonic() - start
+        run.returncode = proc.returncode
+        if run.exit_line_time is None and watcher.saw_exit_line():
+            run.exit_line_time = run.elapsed
+
+
+def write_command(outdir, cmd, env_prefix=""):
+    (outdir / "command.txt").write_text(
+        f"cd {shlex.quote(str(outdir))} && {env_prefix}"
+        + " ".join(shlex.quote(c) for c in cmd) + "\n")
+
+
+def run_qemu(case, kernel, outdir, run):
+    serial = outdir / "serial.log"
+    cmd = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", case.cpu,
+           "-smp", str(case.smp), "-m", f"{case.mem_mb}M",
+           "-display", "none", "-monitor", "none",
+           "-serial", f"file:{serial}", "-no-reboot",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-kernel", str(kernel)]
+    if case.cmdline:
+        cmd += ["-append", case.cmdline]
+    if case.modules:
+        mods = []
+        for path, args in case.modules:
+            p = str(Path(path).resolve())
+            mods.append((p + (" " + args if args else "")).replace(",", ",,"))
+        cmd += ["-initrd", ",".join(mods)]
+    write_command(outdir, cmd)
+    run_emulator(cmd, None, case, outdir, serial, run)
+
+
+_iso_locks = {}
+_iso_locks_guard = threading.Lock()
+
+
+def grub_quote(word):
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def grub_cfg(cmdline, modules):
+    args = " ".join(grub_quote(w) for w in cmdline.split())
+    lines = [
+        "# generated by tests/system/harness.py",
+        "set timeout=0",
+        "set default=0",
+        "set fallback=1",
+        "serial --unit=0 --speed=115200",
+        "menuentry 'host-kitten' {",
+        f"  multiboot /boot/host-kitten.bin {args}".rstrip(),
+    ]
+    for i, (_, margs) in enumerate(modules):
+        margs = " ".join(grub_quote(w) for w in margs.split())
+        lines.append(f"  module /boot/module{i} {margs}".rstrip())
+    lines += [
+        "  boot",
+        "}",
+        # Only reached if the kernel could not be loaded: say so on COM1 and
+        # end Bochs at once instead of looping in the menu until the timeout.
+        "menuentry 'boot failed' {",
+        "  terminal_output serial",
+        "  echo 'grub: could not boot /boot/host-kitten.bin (not multiboot?)'",
+        "  insmod iorw",
+    ]
+    lines += [f"  outb 0x8900 {ord(c):#x}" for c in "Shutdown"]
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def build_iso(case, kernel, workdir, outdir):
+    """Returns the path of a (cached) GRUB rescue ISO for this kernel+cmdline."""
+    cfg = grub_cfg(case.cmdline, case.modules)
+    (outdir / "grub.cfg").write_text(cfg)
+    h = hashlib.sha256()
+    h.update(kernel.read_bytes())
+    h.update(b"\0" + cfg.encode())
+    mod_paths = []
+    for path, _ in case.modules:
+        p = Path(path)
+        if not p.is_file():
+            raise CaseError(f"module not found: {path}")
+        mod_paths.append(p)
+        h.update(b"\0" + p.read_bytes())
+    key = h.hexdigest()[:24]
+    cache = workdir / "iso-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    iso = cache / f"{key}.iso"
+    with _iso_locks_guard:
+        lock = _iso_locks.setdefault(key, threading.Lock())
+    with lock:
+        if iso.exists():
+            return iso
+        if shutil.which(GRUB_MKRESCUE) is None:
+            raise CaseError(f"{GRUB_MKRESCUE} not found (install grub-pc-bin, "
+                            "grub-common, xorriso, mtools)")
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            stage = Path(tmp) / "root"
+            (stage / "boot" / "grub").mkdir(parents=True)
+            shutil.copyfile(kernel, stage / "boot" / "host-kitten.bin")
+            for i, p in enumerate(mod_paths):
+                shutil.copyfile(p, stage / "boot" / f"module{i}")
+            (stage / "boot" / "grub" / "grub.cfg").write_text(cfg)
+            out = Path(tmp) / "out.iso"
+            res = subprocess.run([GRUB_MKRESCUE, "-o", str(out), str(stage)],
+                                 stdin=subprocess.DEVNULL, capture_output=True)
+            (outdir / "grub-mkrescue.log").write_bytes(res.stdout + res.stderr)
+            if res.returncode != 0 or not out.exists():
+                raise CaseError(f"grub-mkrescue failed with status "
+                                f"{res.returncode} (see {outdir}/grub-mkrescue.log)")
+            os.replace(out, iso)
+    return iso
+
+
+def run_bochs(case, kernel, workdir, outdir, run):
+    serial = outdir / "serial.log"
+    t0 = time.monotonic()
+    iso = build_iso(case, kernel, workdir, outdir)
+    run.iso_seconds = time.monotonic() - t0
+    rc = outdir / "bochs.rc"
+    rc.write_text("c\n")
+    bochsrc = outdir / "bochsrc"
+    bochsrc.write_text("\n".join([
+        "# generated by tests/system/harness.py",
+        f"megs: {case.mem_mb}",
+        f"cpu: model={case.cpu}, count={case.smp}, ips={case.ips}, "
+        "reset_on_triple_fault=0",
+        f"romimage: file={BOCHS_BIOS}",
+        f"vgaromimage: file={BOCHS_VGABIOS}",
+        f"ata0-master: type=cdrom, path={iso}, status=inserted",
+        "boot: cdrom",
+        f"com1: enabled=1, mode=file, dev={serial}",
+        "clock: sync=none, time0=utc",
+        "port_e9_hack: enabled=1",
+        "display_library: sdl2",
+        "sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy",
+        f"log: {outdir / 'bochs.log'}",
+        "panic: action=fatal",
+        "error: action=report",
+        "info: action=ignore",
+        "debug: action=ignore",
+        "mouse: enabled=0",
+        "",
+    ]))
+    cmd = [BOCHS, "-q", "-f", str(bochsrc), "-rc", str(rc)]
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
+    write_command(outdir, cmd, "SDL_VIDEODRIVER=dummy ")
+    run_emulator(cmd, env, case, outdir, serial, run)
+
+
+# ---------------------------------------------------------------- judging
+
+def read_lines(path):
+    """The serial log as lines (CR stripped, no empty line for a final newline)."""
+    try:
+        text = path.read_bytes().decode("utf-8", "replace")
+    except FileNotFoundError:
+        return []
+    lines = [l.rstrip("\r") for l in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def emulator_hint(case, outdir, run):
+    """A short why-it-ended note for runs without an exit line."""
+    if case.emu == "qemu":
+        if run.returncode == 0:
+            return "qemu exited with status 0 (triple fault or reset under -no-reboot?)"
+        err = (outdir / "stderr.txt").read_text(errors="replace").strip().splitlines()
+        err = [l for l in err if "TCG doesn't support requested feature" not in l]
+        return f"qemu exited with status {run.returncode}" + \
+            (f": {err[-1]}" if err else "")
+    out = (outdir / "stdout.txt").read_text(errors="replace").splitlines()
+    for i, l in enumerate(out):
+        if "Bochs is exiting with the following message" in l and i + 1 < len(out):
+            return "bochs: " + out[i + 1].strip()
+    return None
+
+
+def judge(case, outdir, run):
+    """Returns None if the run passes, else the failure reason."""
+    if run.setup_error:
+        return run.setup_error
+    if run.timed_out:
+        return f"timeout after {case.timeout:g}s"
+    lines = read_lines(outdir / "serial.log")
+    exits = [(i, m) for i, l in enumerate(lines) for m in [EXIT_RE.search(l)] if m]
+    if not exits:
+        reason = "no exit status line (crash, hang or triple fault?)"
+        hint = emulator_hint(case, outdir, run)
+        return reason + (f"; {hint}" if hint else "")
+    _, m = exits[-1]
+    n = int(m.group(1))
+    text = f" ({m.group(2)})" if m.group(2) is not None else ""
+    if n != case.status:
+        return f"exit status {n}{text}, expected {case.status}"
+    if case.emu == "qemu":
+        want = (n << 1) | 1
+        if run.returncode != want:
+            how = (f" (killed {GRACE_SECONDS:g}s after the exit status line:"
+                   " no write to port 0xf4?)" if run.killed_after_exit_line else "")
+            return (f"qemu exit code {run.returncode}{how} does not match exit "
+                    f"status {n}: expected {want}")
+    missing = []
+    for check in case.checks:
+        kind = check[0]
+        if kind == "expect":
+            if not any(check[1] in l for l in lines):
+                missing.append(f"missing expected line: \"{check[1]}\"")
+        elif kind == "expect-re":
+            if not any(check[1].search(l) for l in lines):
+                missing.append(f"missing expected line matching regex: "
+                               f"\"{check[1].pattern}\"")
+        else:
+            _, want, lit = check
+            got = sum(1 for l in lines if lit in l)
+            if got != want:
+                missing.append(f"expected {want} lines containing \"{lit}\", "
+                               f"found {got}")
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        return missing[0] + more
+    for lit in case.rejects:
+        for i, l in enumerate(lines):
+            if lit in l:
+                return f"rejected text \"{lit}\" on serial line {i + 1}: {l.strip()}"
+    return None
+
+
+# ---------------------------------------------------------------- driver
+
+class Reporter:
+    def __init__(self, results_path):
+        self.lock = threading.Lock()
+        self.results_path = results_path
+        self.counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+
+    def report(self, verdict, case, seconds, detail=None, tail=None):
+        with self.lock:
+            self.counts[verdict] += 1
+            line = f"{verdict} {case.id} {fmt_secs(seconds)}"
+            if verdict == "PASS":
+                out = line + (f" ({detail})" if detail else "")
+            else:
+                out = f"{line}: {detail}"
+            if tail:
+                out += "\n" + "\n".join("    " + l for l in tail)
+            print(out, flush=True)
+            rec = f"{verdict} {case.id} {fmt_secs(seconds)}"
+            if verdict == "SKIP":
+                rec += f" ({detail})"
+            with open(self.results_path, "a") as f:
+                f.write(rec + "\n")
+
+
+def run_case(case, kernel, workdir, reporter):
+    if _stopping.is_set():
+        return
+    try:
+        _run_case(case, kernel, workdir, reporter)
+    except Exception as e:  # a harness bug must not hide the other cases
+        reporter.report("FAIL", case, 0.0, f"harness error: {e!r}")
+
+
+def _run_case(case, kernel, workdir, reporter):
+    outdir = workdir / case.layer / case.name
+    if case.error:
+        reporter.report("FAIL", case, 0.0, f"case file error: {case.error}")
+        return
+    emu_bin = QEMU if case.emu == "qemu" else BOCHS
+    if shutil.which(emu_bin) is None:
+        reporter.report("SKIP", case, 0.0, f"{emu_bin} not found")
+        return
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    outdir.mkdir(parents=True)
+    run = Run()
+    t0 = time.monotonic()
+    try:
+        if not kernel.is_file():
+            raise CaseError(f"kernel not found: {kernel}")
+        if case.emu == "qemu":
+            for path, _ in case.modules:
+                if not Path(path).is_file():
+                    raise CaseError(f"module not found: {path}")
+            run_qemu(case, kernel, outdir, run)
+        else:
+            run_bochs(case, kernel, workdir, outdir, run)
+    except CaseError as e:
+        run.setup_error = str(e)
+    except OSError as e:
+        run.setup_error = f"cannot run {emu_bin}: {e}"
+    total = time.monotonic() - t0
+    with open(outdir / "timing.txt", "w") as f:
+        if run.iso_seconds is not None:
+            f.write(f"iso: {run.iso_seconds:.2f}s\n")
+        if run.exit_line_time is not None:
+            f.write(f"exit line after: {run.exit_line_time:.2f}s\n")
+        f.write(f"emulator: {run.elapsed:.2f}s\ntotal: {total:.2f}s\n"
+                f"emulator status: {run.returncode}\n")
+    reason = judge(case, outdir, run)
+    seconds = run.elapsed if run.elapsed else total
+    tail = read_lines(outdir / "serial.log")[-TAIL_LINES:]
+    if case.must_fail_with is not None:
+        if reason is None:
+            reporter.report("FAIL", case, seconds,
+                            f"must-fail-with: the run was judged PASS, expected a "
+                            f"failure containing \"{case.must_fail_with}\"", tail)
+        elif case.must_fail_with in reason:
+            reporter.report("PASS", case, seconds, f"judged FAIL as required: {reason}")
+        else:
+            reporter.report("FAIL", case, seconds,
+                            f"must-fail-with: failure reason \"{reason}\" does not "
+                            f"contain \"{case.must_fail_with}\"", tail)
+        return
+    if reason is None:
+        reporter.report("PASS", case, seconds)
+    else:
+        if not tail:
+            tail = ["(serial log empty)"]
+        reporter.report("FAIL", case, seconds, reason, tail)
+
+
+def collect(paths):
+    files = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files += sorted(p.rglob("*.test"))
+        else:
+            files.append(p)
+    return files
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="v3 system tests: boot host-kitten under QEMU/Bochs and "
+                    "judge the serial log (case format: see the top of this file)")
+    ap.add_argument("--kernel", default=str(REPO / "build" / "host-kitten.bin"))
+    ap.add_argument("--results", default=str(REPO / "build" / "test-results.txt"))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--workdir", default=str(REPO / "build" / "systest"))
+    ap.add_argument("--filter", default=None,
+                    help="run only cases whose layer/name contains SUBSTR")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    ap.add_argument("cases", nargs="+", metavar="CASE_FILE")
+    args = ap.parse_args(argv)
+
+    cases = [Case(f) for f in collect(args.cases)]
+    if args.filter:
+        cases = [c for c in cases if args.filter in c.id]
+    if args.list:
+        for c in cases:
+            if c.error:
+                print(f"{c.id} (error: {c.error})")
+            else:
+                print(f"{c.id} emu={c.emu} cpu={c.cpu} smp={c.smp}"
+                      + (f" cmdline={c.cmdline!r}" if c.cmdline else ""))
+        return 0
+    ids = {}
+    for c in cases:
+        ids.setdefault(c.id, []).append(str(c.path))
+    dups = {k: v for k, v in ids.items() if len(v) > 1}
+    if dups:
+        print(f"harness: duplicate case ids: {dups}", file=sys.stderr)
+        return 2
+
+    kernel = Path(args.kernel).resolve()
+    workdir = Path(args.workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = Path(args.results)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    reporter = Reporter(results)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
+        futs = [ex.submit(run_case, c, kernel, workdir, reporter) for c in cases]
+        try:
+            for f in futs:
+                f.result()
+        except KeyboardInterrupt:
+            _stopping.set()
+            for f in futs:
+                f.cancel()
+            with _live_lock:
+                procs = list(_live)
+            for p in procs:
+                kill_group(p)
+            print("harness: interrupted", file=sys.stderr)
+            return 130
+    n = reporter.counts
+    print(f"system: {n['PASS']} passed, {n['FAIL']} failed, {n['SKIP']} skipped")
+    return 1 if n["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
