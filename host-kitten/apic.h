@@ -26,6 +26,7 @@ bool hk_lapic_tsc_deadline(void);
 int hk_timer_arm(u64 deadline_tsc, v3_cpu_fn fn, void *arg);
 void hk_timer_cancel(void);
 
+void hk_pic_disable(void);
 void hk_ioapic_init(const struct hk_platform *p);
 int hk_ioapic_hook_irq(unsigned int irq, void (*fn)(unsigned int irq, void *arg), void *arg);
 void hk_ioapic_ack_irq(unsigned int irq);

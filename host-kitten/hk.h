@@ -17,6 +17,7 @@ enum hk_exit_status {
 };
 
 /* Interrupt vectors owned by host-kitten (0x30..0x4f: IOAPIC lines). */
+#define HK_VEC_PIC_BASE 0x20  /* the masked legacy PICs' spurious interrupts */
 #define HK_VEC_IRQ_BASE 0x30
 #define HK_VEC_IRQ_COUNT 32
 #define HK_VEC_TIMER 0xf0

@@ -56,11 +56,29 @@ static void line_set_mask(u32 line, bool masked)
 	hk_spin_unlock_irqrestore(&ioapic_lock, was);
 }
 
-void hk_ioapic_init(const struct hk_platform *p)
+/*
+ * The legacy PICs are masked for good: the IOAPIC does the routing. They are
+ * first moved off the exception vectors (the BIOS leaves them at 0x08-0x0f),
+ * since even a masked PIC can deliver a spurious IRQ 7. This must run before
+ * the local APIC masks LINT0: an emulated CPU (QEMU) keeps an interrupt the
+ * PIC raised while LINT0 accepted it, and delivers it as vector -1 later.
+ */
+void hk_pic_disable(void)
 {
-	/* The legacy PICs stay masked for good: the IOAPIC does the routing. */
+	x86_outb(0x20, 0x11);  /* ICW1: edge, cascade, ICW4 follows */
+	x86_outb(0xa0, 0x11);
+	x86_outb(0x21, HK_VEC_PIC_BASE);
+	x86_outb(0xa1, HK_VEC_PIC_BASE + 8);
+	x86_outb(0x21, 0x04);  /* ICW3: slave on IRQ 2 */
+	x86_outb(0xa1, 0x02);
+	x86_outb(0x21, 0x01);  /* ICW4: 8086 mode */
+	x86_outb(0xa1, 0x01);
 	x86_outb(0x21, 0xff);
 	x86_outb(0xa1, 0xff);
+}
+
+void hk_ioapic_init(const struct hk_platform *p)
+{
 	if (!p->ioapic_pa)
 		return;
 	ioapic = (volatile u32 *)(uintptr_t)p->ioapic_pa;

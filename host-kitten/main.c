@@ -106,6 +106,7 @@ __attribute__((noreturn)) void hk_main(u32 mb_magic, u32 mb_info)
 	boot_tsc = x86_rdtsc();
 	bsp->self = bsp;
 	x86_wrmsr(MSR_GS_BASE, (u64)(uintptr_t)bsp);
+	hk_pic_disable();
 	hk_console_init();
 	hk_idt_init();
 	hk_idt_load();

@@ -175,7 +175,7 @@ class Case:
         elif key == "mem":
             self.mem_mb = parse_mem(value)
         elif key == "cmdline":
-            self.cmdline = value
+            self.cmdline = check_args(value)
         elif key == "timeout":
             self.timeout = float(value)
             if self.timeout <= 0:
@@ -192,7 +192,7 @@ class Case:
             parts = value.split(None, 1)
             if not parts:
                 raise ValueError("empty")
-            self.modules.append((parts[0], parts[1] if len(parts) > 1 else ""))
+            self.modules.append((parts[0], check_args(parts[1] if len(parts) > 1 else "")))
         elif key == "expect":
             if not value:
                 raise ValueError("empty")
@@ -209,6 +209,16 @@ class Case:
             if not value:
                 raise ValueError("empty")
             self.rejects.append(value)
+
+
+def check_args(value):
+    """Kernel/module arguments must reach the kernel identically from QEMU and
+    GRUB: GRUB re-joins words with one space and backslash-escapes quotes and
+    backslashes, so those are refused and runs of blanks collapsed."""
+    bad = sorted(set(value) & set("'\"\\"))
+    if bad:
+        raise ValueError(f"{''.join(bad)} not allowed (GRUB would escape it)")
+    return " ".join(value.split())
 
 
 def parse_mem(value):
