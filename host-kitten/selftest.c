@@ -7,6 +7,8 @@
  *   bigalloc   allocate a physically contiguous block (hk.bigalloc_mib, default
  *              1024), write and verify every word, free it, and check that the
  *              memory comes back.
+ *   cpudump    print every CPUID leaf and the virtualization MSRs in the format
+ *              of tests/unit/data/cpus/ (recorded CPUs the unit tests replay).
  */
 #include <arch/x86.h>
 #include "hk.h"
@@ -86,10 +88,63 @@ static int test_bigalloc(void)
 	return 0;
 }
 
+static void dump_cpuid_range(u32 first)
+{
+	struct x86_cpuid r;
+	u32 last;
+
+	x86_cpuid(first, 0, &r);
+	last = r.eax;
+	if (last < first || last > first + 0x40)
+		last = first;
+	for (u32 leaf = first; leaf <= last; leaf++) {
+		/* Leaves 4, 7, 0xb, 0xd take subleaves; 0..3 covers what the VMM reads. */
+		u32 nsub = (leaf == 4 || leaf == 7 || leaf == 0xb || leaf == 0xd) ? 4 : 1;
+
+		for (u32 sub = 0; sub < nsub; sub++) {
+			x86_cpuid(leaf, sub, &r);
+			hk_printf("cpuid %08x %x: %08x %08x %08x %08x\n", leaf, sub, r.eax, r.ebx,
+				  r.ecx, r.edx);
+		}
+	}
+}
+
+static int cpudump(void)
+{
+	struct x86_cpuid r;
+
+	dump_cpuid_range(0);
+	dump_cpuid_range(0x80000000);
+	x86_cpuid(0x80000001, 0, &r);
+	if (r.ecx & (1u << 2))
+		hk_printf("msr %08x: %016lx\n", 0xc0010114, x86_rdmsr(0xc0010114));
+	x86_cpuid(1, 0, &r);
+	if (r.ecx & (1u << 5)) {
+		u64 basic = x86_rdmsr(0x480), procbased = x86_rdmsr(0x482), secondary = 0;
+
+		/* Only the MSRs the capability bits say exist (SDM Vol. 3D App. A). */
+		hk_printf("msr %08x: %016lx\n", 0x3a, x86_rdmsr(0x3a));
+		for (u32 msr = 0x480; msr <= 0x48a; msr++)
+			hk_printf("msr %08x: %016lx\n", msr, x86_rdmsr(msr));
+		if (procbased & (1UL << 63)) {
+			secondary = x86_rdmsr(0x48b);
+			hk_printf("msr %08x: %016lx\n", 0x48b, secondary);
+		}
+		if (secondary & ((1UL << 33) | (1UL << 37)))  /* EPT or VPID allowed */
+			hk_printf("msr %08x: %016lx\n", 0x48c, x86_rdmsr(0x48c));
+		if (basic & (1UL << 55))
+			for (u32 msr = 0x48d; msr <= 0x490; msr++)
+				hk_printf("msr %08x: %016lx\n", msr, x86_rdmsr(msr));
+	}
+	return 0;
+}
+
 int hk_run_selftest(const char *name)
 {
 	if (!v3_strcmp(name, "bigalloc"))
 		return test_bigalloc();
-	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc)\n", name);
+	if (!v3_strcmp(name, "cpudump"))
+		return cpudump();
+	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, cpudump)\n", name);
 	return -V3_ENOENT;
 }

@@ -277,7 +277,9 @@ class LogWatcher:
         self.offset = 0
         self.partial = b""
 
-    def saw_exit_line(self):
+    def saw_exit_line(self, final=False):
+        """final: the emulator is gone, so an unterminated last line counts
+        (Bochs drops bytes still in the UART when it shuts down)."""
         try:
             with open(self.path, "rb") as f:
                 f.seek(self.offset)
@@ -287,6 +289,8 @@ class LogWatcher:
         self.offset += len(data)
         lines = (self.partial + data).split(b"\n")
         self.partial = lines.pop()
+        if final:
+            lines.append(self.partial)
         for line in lines:
             if EXIT_RE.search(line.decode("utf-8", "replace")):
                 return True
@@ -311,7 +315,7 @@ def run_emulator(cmd, env, case, outdir, serial, run):
                 except subprocess.TimeoutExpired:
                     pass
                 now = time.monotonic() - start
-                if run.exit_line_time is None and watcher.saw_exit_line():
+                if run.exit_line_time is None and watcher.saw_exit_line(final=True):
                     run.exit_line_time = now
                 if run.exit_line_time is not None and \
                         now - run.exit_line_time > GRACE_SECONDS:
@@ -329,7 +333,7 @@ def run_emulator(cmd, env, case, outdir, serial, run):
                 _live.discard(proc)
         run.elapsed = time.monotonic() - start
         run.returncode = proc.returncode
-        if run.exit_line_time is None and watcher.saw_exit_line():
+        if run.exit_line_time is None and watcher.saw_exit_line(final=True):
             run.exit_line_time = run.elapsed
 
 
