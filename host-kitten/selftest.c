@@ -7,6 +7,8 @@
  *   bigalloc   allocate a physically contiguous block (hk.bigalloc_mib, default
  *              1024), write and verify every word, free it, and check that the
  *              memory comes back.
+ *   fault      touch an unmapped address: the page fault must end the run with
+ *              a register dump (status 1), proving the exception path.
  *   cpudump    print every CPUID leaf and the virtualization MSRs in the format
  *              of tests/unit/data/cpus/ (recorded CPUs the unit tests replay).
  */
@@ -139,12 +141,27 @@ static int cpudump(void)
 	return 0;
 }
 
+/* Canonical, but PML4 slot 254 is never mapped by host-kitten. */
+#define UNMAPPED_VA 0x00007f0000000000UL
+
+static int fault(void)
+{
+	volatile u64 *p = (volatile u64 *)UNMAPPED_VA;
+
+	hk_printf("hk: fault: reading 0x%lx, which is not mapped\n", UNMAPPED_VA);
+	(void)*p;
+	hk_printf("hk: fault: FAILED: the read did not fault\n");
+	return -V3_EFAULT;
+}
+
 int hk_run_selftest(const char *name)
 {
+	if (!v3_strcmp(name, "fault"))
+		return fault();
 	if (!v3_strcmp(name, "bigalloc"))
 		return test_bigalloc();
 	if (!v3_strcmp(name, "cpudump"))
 		return cpudump();
-	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, cpudump)\n", name);
+	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, cpudump, fault)\n", name);
 	return -V3_ENOENT;
 }
