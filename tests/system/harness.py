@@ -726,6 +726,11 @@ def main(argv=None):
     results.parent.mkdir(parents=True, exist_ok=True)
     reporter = Reporter(results)
 
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, interrupted)    # also when started in background
+    signal.signal(signal.SIGTERM, interrupted)
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
         futs = [ex.submit(run_case, c, kernel, workdir, reporter) for c in cases]
         try:
