@@ -19,6 +19,7 @@
 #define UART_MCR 4
 #define UART_LSR 5
 #define UART_LSR_THRE 0x20
+#define UART_LSR_TEMT 0x40
 #define UART_LCR_DLAB 0x80
 
 static struct hk_spinlock console_lock;
@@ -52,6 +53,19 @@ static void console_write_locked(const char *s, size_t len)
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
+	}
+}
+
+/*
+ * Waits until the transmitter is empty: an emulator that models transmit
+ * timing (Bochs) drops bytes still in flight when the machine is switched off.
+ */
+void hk_console_flush(void)
+{
+	for (unsigned int spins = 0; spins < 10000000; spins++) {
+		if (x86_inb(COM1 + UART_LSR) & UART_LSR_TEMT)
+			return;
+		x86_pause();
 	}
 }
 

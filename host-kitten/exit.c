@@ -43,6 +43,7 @@ __attribute__((noreturn)) void hk_exit(int status, const char *reason)
 		halt_forever();
 	hk_smp_stop_others();
 	hk_printf("hk: exit status %d (%s)\n", status, reason);
+	hk_console_flush();
 	x86_outb(0xf4, (u8)status);
 	for (unsigned int i = 0; i < sizeof(shutdown) - 1; i++)
 		x86_outb(0x8900, (u8)shutdown[i]);

@@ -26,6 +26,8 @@ enum hk_exit_status {
 
 void hk_console_init(void);
 void hk_console_write(const char *s, size_t len);
+/* Wait until everything written has left the UART. */
+void hk_console_flush(void);
 void hk_printf(const char *fmt, ...) __v3_printf(1, 2);
 /* Make the console usable for a panic even if another CPU died holding it. */
 void hk_console_force_unlock(void);

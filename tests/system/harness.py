@@ -652,6 +652,8 @@ def _run_case(case, kernel, workdir, reporter):
             f.write(f"exit line after: {run.exit_line_time:.2f}s\n")
         f.write(f"emulator: {run.elapsed:.2f}s\ntotal: {total:.2f}s\n"
                 f"emulator status: {run.returncode}\n")
+    if _stopping.is_set():
+        return              # killed by an interrupt: no verdict
     reason = judge(case, outdir, run)
     seconds = run.elapsed if run.elapsed else total
     tail = read_lines(outdir / "serial.log")[-TAIL_LINES:]

@@ -9,6 +9,9 @@
 static char log_buf[1 << 16];
 static size_t log_len;
 static long allocs_left = -1;
+static unsigned int ncpus = 1;
+static unsigned int current_cpu;
+static int failing_cpu = -1;
 
 static bool alloc_allowed(void)
 {
@@ -59,19 +62,26 @@ static u64 fh_v2p(const void *va)
 
 static unsigned int fh_cpu_count(void)
 {
-	return 1;
+	return ncpus;
 }
 
 static unsigned int fh_cpu_id(void)
 {
-	return 0;
+	return current_cpu;
 }
 
+/* Runs fn right here, with cpu_id() answering cpu while it runs. */
 static int fh_call_on_cpu(unsigned int cpu, v3_cpu_fn fn, void *arg)
 {
-	if (cpu != 0)
-		return -22;
+	unsigned int caller = current_cpu;
+
+	if (cpu >= ncpus)
+		return -V3_EINVAL;
+	if (failing_cpu >= 0 && cpu == (unsigned int)failing_cpu)
+		return -V3_EIO;
+	current_cpu = cpu;
 	fn(arg);
+	current_cpu = caller;
 	return 0;
 }
 
@@ -158,6 +168,9 @@ void fake_host_install(void)
 {
 	v3_host = &fake_host_ops;
 	allocs_left = -1;
+	ncpus = 1;
+	current_cpu = 0;
+	failing_cpu = -1;
 	fake_host_reset_log();
 }
 
@@ -175,4 +188,14 @@ void fake_host_reset_log(void)
 void fake_host_fail_alloc_after(long n)
 {
 	allocs_left = n;
+}
+
+void fake_host_set_cpus(unsigned int n)
+{
+	ncpus = n;
+}
+
+void fake_host_fail_call_on_cpu(int cpu)
+{
+	failing_cpu = cpu;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A host for unit tests: struct v3_host_ops backed by libc. Physical
- * addresses are the host virtual addresses (identity), one CPU, no timers.
+ * addresses are the host virtual addresses (identity), one CPU unless a test
+ * asks for more, no timers.
  * Everything printed is kept so a test can assert on the core's messages.
  */
 #ifndef FAKE_HOST_H
@@ -18,5 +19,12 @@ const char *fake_host_log(void);
 void fake_host_reset_log(void);
 /* Make the next n malloc()/alloc_pages() calls succeed, then fail (-1: never fail). */
 void fake_host_fail_alloc_after(long n);
+/*
+ * Offer n CPUs (1 after fake_host_install). call_on_cpu(cpu < n) runs fn in
+ * the calling thread while cpu_id() returns cpu; larger ids give -V3_EINVAL.
+ */
+void fake_host_set_cpus(unsigned int n);
+/* Make call_on_cpu(cpu) fail with -V3_EIO without running fn (-1: none). */
+void fake_host_fail_call_on_cpu(int cpu);
 
 #endif
