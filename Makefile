@@ -79,7 +79,9 @@ HOSTLDLIBS := -lcmocka
 
 # ---- the VMM core: libv3vee.a ----------------------------------------------
 
-core-y := $(wildcard palacios/src/*.c palacios/src/lib/*.c arch/x86_64/*.c)
+core-y := $(wildcard palacios/src/*.c palacios/src/*/*.c arch/x86_64/*.c) devices/registry.c
+core-$(CONFIG_V3_DEV_DEBUG_PORTS) += devices/debug_port.c
+core-$(CONFIG_V3_DEV_VMM_TEST) += devices/vmm_test.c
 core-$(CONFIG_V3_SVM) += $(wildcard arch/x86_64/svm/*.c arch/x86_64/svm/*.asm)
 core-$(CONFIG_V3_VMX) += $(wildcard arch/x86_64/vmx/*.c arch/x86_64/vmx/*.asm)
 core-y += $(wildcard arch/x86_64/*.asm)
@@ -87,7 +89,7 @@ core-y += $(wildcard arch/x86_64/*.asm)
 CORE_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(core-y))
 LIBV3 := $(BUILD)/libv3vee.a
 
-$(BUILD)/obj/palacios/%.c.o $(BUILD)/obj/arch/%.c.o: CFLAGS_EXTRA := $(CORE_INCLUDES)
+$(BUILD)/obj/palacios/%.c.o $(BUILD)/obj/arch/%.c.o $(BUILD)/obj/devices/%.c.o: CFLAGS_EXTRA := $(CORE_INCLUDES)
 $(BUILD)/obj/host-kitten/%.c.o: CFLAGS_EXTRA := $(HK_INCLUDES)
 
 $(BUILD)/obj/%.c.o: %.c $(AUTOCONF)
@@ -144,10 +146,18 @@ $(BUILD)/v3.iso: $(HK_BIN) tools/mkiso.sh
 # ---- unit tests ----------------------------------------------------------------
 
 UNIT_TESTS :=
-include $(wildcard tests/unit/*.mk)
+include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk)
+
+# The whole core built for the build machine, as an archive: a unit test lists
+# its own sources and takes from the core only what it uses.
+HOST_CORE := $(BUILD)/host/libv3core.a
+HOST_CORE_OBJS := $(patsubst %,$(BUILD)/host/%.o,$(core-y))
+$(HOST_CORE): $(HOST_CORE_OBJS)
+	@echo "  HOSTAR  $@"
+	$(Q)rm -f $@ && $(AR) rcsD $@ $^
 
 define unit_test_rule
-$(BUILD)/tests/unit/$(1): $$(patsubst %,$(BUILD)/host/%.o,$$(unit_$(1)_SRCS))
+$(BUILD)/tests/unit/$(1): $$(patsubst %,$(BUILD)/host/%.o,$$(unit_$(1)_SRCS)) $(HOST_CORE)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTLD  $$@"
 	$$(Q)$$(HOSTCC) $$(HOSTCFLAGS) $$^ $$(HOSTLDLIBS) -o $$@
@@ -158,6 +168,11 @@ $(BUILD)/host/%.c.o: %.c $(AUTOCONF)
 	@mkdir -p $(dir $@)
 	@echo "  HOSTCC  $<"
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+$(BUILD)/host/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	@echo "  HOSTAS  $<"
+	$(Q)$(NASM) $(NASMFLAGS) -o $@ $<
 
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 

@@ -43,11 +43,12 @@ static void hk_op_yield(void)
 	x86_sti_hlt();
 }
 
-static int hk_op_send_ipi(unsigned int cpu, u8 vector)
+static int hk_op_kick_cpu(unsigned int cpu)
 {
 	if (cpu >= hk_ncpus)
 		return -V3_EINVAL;
-	return hk_lapic_send_ipi(hk_cpus[cpu].apic_id, vector);
+	/* The wake vector's handler does nothing: arriving is the point. */
+	return hk_lapic_send_ipi(hk_cpus[cpu].apic_id, HK_VEC_WAKE);
 }
 
 static void hk_op_print(const char *line)
@@ -67,7 +68,7 @@ const struct v3_host_ops hk_host_ops = {
 	.call_on_cpu = hk_call_on_cpu,
 	.start_on_cpu = hk_start_on_cpu,
 	.yield = hk_op_yield,
-	.send_ipi = hk_op_send_ipi,
+	.kick_cpu = hk_op_kick_cpu,
 	.hook_irq = hk_ioapic_hook_irq,
 	.ack_irq = hk_ioapic_ack_irq,
 	.tsc_khz = hk_tsc_khz,

@@ -180,3 +180,5 @@ hk_boot_pd: resb 4 * 4096
 alignb 16
 resb 16384
 hk_boot_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

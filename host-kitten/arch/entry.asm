@@ -94,3 +94,5 @@ hk_isr_table:
 	dq isr_ %+ v
 %assign v v + 1
 %endrep
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -7,3 +7,5 @@ align 16
 hk_trampoline_start:
 	incbin "trampoline.bin"
 hk_trampoline_end:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -19,7 +19,7 @@ static const struct {
 	HOST_OP(alloc_pages), HOST_OP(free_pages),     HOST_OP(malloc),
 	HOST_OP(free),        HOST_OP(paddr_to_vaddr), HOST_OP(vaddr_to_paddr),
 	HOST_OP(cpu_count),   HOST_OP(cpu_id),         HOST_OP(call_on_cpu),
-	HOST_OP(start_on_cpu), HOST_OP(yield),         HOST_OP(send_ipi),
+	HOST_OP(start_on_cpu), HOST_OP(yield),         HOST_OP(kick_cpu),
 	HOST_OP(hook_irq),    HOST_OP(ack_irq),        HOST_OP(tsc_khz),
 	HOST_OP(timer_arm),   HOST_OP(timer_cancel),   HOST_OP(print),
 };
@@ -34,6 +34,25 @@ static struct v3_core core;
 const struct v3_core *v3_core(void)
 {
 	return &core;
+}
+
+u32 v3_asid_alloc(u32 limit)
+{
+	if (limit > 64 * V3_ARRAY_SIZE(core.asid_map))
+		limit = 64 * V3_ARRAY_SIZE(core.asid_map);
+	for (u32 id = 1; id < limit; id++) {
+		u64 bit = 1UL << (id % 64);
+
+		if (!(__atomic_fetch_or(&core.asid_map[id / 64], bit, __ATOMIC_ACQ_REL) & bit))
+			return id;
+	}
+	return 0;
+}
+
+void v3_asid_free(u32 asid)
+{
+	if (asid && asid < 64 * V3_ARRAY_SIZE(core.asid_map))
+		__atomic_fetch_and(&core.asid_map[asid / 64], ~(1UL << (asid % 64)), __ATOMIC_ACQ_REL);
 }
 
 int v3_check_host_ops(const struct v3_host_ops *ops)
@@ -155,6 +174,11 @@ int v3_init_with(const struct v3_host_ops *ops, const struct x86_cpu_access *cpu
 	v3_info("backend: %s with %s", core.arch->long_name, core.arch->paging_summary(&core.features));
 
 	core.ncpus = ops->cpu_count();
+	if (!core.ncpus) {
+		v3_err("the host offers no cpus (cpu_count() returned 0)");
+		rc = -V3_EINVAL;
+		goto out_reset;
+	}
 	if (core.ncpus > CONFIG_V3_MAX_HOST_CPUS) {
 		v3_warn("host offers %u cpus, using the first %u (CONFIG_V3_MAX_HOST_CPUS)",
 			core.ncpus, CONFIG_V3_MAX_HOST_CPUS);

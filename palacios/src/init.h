@@ -26,7 +26,16 @@ struct v3_core {
 	struct v3_cpu_features features;
 	unsigned int ncpus;
 	struct v3_pcpu *pcpu;
+	u64 asid_map[16];
 };
 const struct v3_core *v3_core(void);
+
+/*
+ * Address-space ids for guests (SVM ASIDs, VMX VPIDs): 1 .. min(limit, 1024)-1,
+ * unique per live VM. 0 when they are all taken (the caller then shares one
+ * and flushes on every entry).
+ */
+u32 v3_asid_alloc(u32 limit);
+void v3_asid_free(u32 asid);
 
 #endif /* V3_INIT_H */

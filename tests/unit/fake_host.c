@@ -94,10 +94,9 @@ static void fh_yield(void)
 {
 }
 
-static int fh_send_ipi(unsigned int cpu, u8 vector)
+static int fh_kick_cpu(unsigned int cpu)
 {
 	(void)cpu;
-	(void)vector;
 	return 0;
 }
 
@@ -155,7 +154,7 @@ struct v3_host_ops fake_host_ops = {
 	.call_on_cpu = fh_call_on_cpu,
 	.start_on_cpu = fh_start_on_cpu,
 	.yield = fh_yield,
-	.send_ipi = fh_send_ipi,
+	.kick_cpu = fh_kick_cpu,
 	.hook_irq = fh_hook_irq,
 	.ack_irq = fh_ack_irq,
 	.tsc_khz = fh_tsc_khz,

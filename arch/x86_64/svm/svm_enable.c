@@ -10,6 +10,7 @@
 #include "host_ops.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "svm.h"
 
 static int svm_check(const struct v3_cpu_features *f, char *why, size_t len)
 {
@@ -38,23 +39,31 @@ static int svm_cpu_enable(struct v3_pcpu *pc, const struct v3_cpu_features *f, c
 			  size_t len)
 {
 	u64 hsave = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
+	u64 host_vmcb = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
 	u64 efer;
 
-	if (!hsave) {
+	if (!hsave || !host_vmcb) {
+		if (hsave)
+			v3_host->free_pages(hsave, 1);
+		if (host_vmcb)
+			v3_host->free_pages(host_vmcb, 1);
 		v3_snprintf(why, len, "no memory for the host save area");
 		return -V3_ENOMEM;
 	}
 	v3_memset(v3_host->paddr_to_vaddr(hsave), 0, V3_PAGE_SIZE);
+	v3_memset(v3_host->paddr_to_vaddr(host_vmcb), 0, V3_PAGE_SIZE);
 	pc->saved_efer = x86_rdmsr(MSR_EFER);
 	x86_wrmsr(MSR_EFER, pc->saved_efer | X86_EFER_SVME);
 	efer = x86_rdmsr(MSR_EFER);
 	if (!(efer & X86_EFER_SVME)) {
 		v3_host->free_pages(hsave, 1);
+		v3_host->free_pages(host_vmcb, 1);
 		v3_snprintf(why, len, "EFER.SVME did not stick (EFER=0x%lx)", efer);
 		return -V3_EIO;
 	}
 	x86_wrmsr(MSR_VM_HSAVE_PA, hsave);
 	pc->region_pa = hsave;
+	pc->host_vmcb_pa = host_vmcb;
 	pc->enabled = true;
 	return 0;
 }
@@ -64,7 +73,9 @@ static void svm_cpu_disable(struct v3_pcpu *pc)
 	x86_wrmsr(MSR_VM_HSAVE_PA, 0);
 	x86_wrmsr(MSR_EFER, pc->saved_efer & ~X86_EFER_SVME);
 	v3_host->free_pages(pc->region_pa, 1);
+	v3_host->free_pages(pc->host_vmcb_pa, 1);
 	pc->region_pa = 0;
+	pc->host_vmcb_pa = 0;
 	pc->enabled = false;
 }
 
@@ -75,4 +86,14 @@ const struct v3_arch_ops svm_arch_ops = {
 	.paging_summary = svm_paging_summary,
 	.cpu_enable = svm_cpu_enable,
 	.cpu_disable = svm_cpu_disable,
+	.vm_init = svm_vm_init,
+	.vm_deinit = svm_vm_deinit,
+	.vm_start = svm_vm_start,
+	.map_ones_page = svm_map_ones_page,
+	.vcpu_init = svm_vcpu_init,
+	.vcpu_deinit = svm_vcpu_deinit,
+	.vcpu_run = svm_vcpu_run,
+	.get_segment = svm_get_segment,
+	.msr_intercept = svm_msr_intercept,
+	.exit_name = svm_exit_name,
 };

@@ -22,5 +22,7 @@
 #define V3_ENOSYS 38
 #define V3_ENOTSUP 95
 #define V3_ETIMEDOUT 110
+/* Not an error of the caller: the VM stopped while handling this. */
+#define V3_ESTOPPED 200
 
 #endif /* V3_ERRNO_H */

@@ -81,8 +81,12 @@ struct v3_host_ops {
 	 * the caller should look at its state again.
 	 */
 	void (*yield)(void);
-	/* Send interrupt vector vector to CPU cpu (any context). */
-	int (*send_ipi)(unsigned int cpu, u8 vector);
+	/*
+	 * Interrupt CPU cpu so that it leaves guest mode, or returns from
+	 * yield(), soon (any context). The VMM uses it to make a vCPU look at
+	 * an event another CPU queued for it; the vector is the host's choice.
+	 */
+	int (*kick_cpu)(unsigned int cpu);
 
 	/* ---- host interrupts (passthrough) ---- */
 

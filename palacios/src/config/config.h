@@ -32,6 +32,22 @@ struct v3_cfg_node *v3_cfg_child(const struct v3_cfg_node *n, const char *name);
 /* Next sibling after n with the same name as n, or NULL. */
 struct v3_cfg_node *v3_cfg_next_named(const struct v3_cfg_node *n);
 
+/* Limits of the parser; a document beyond them is refused. */
+#define V3_CFG_MAX_DEPTH 32        /* nesting of elements, the root is depth 1 */
+#define V3_CFG_MAX_ELEMENTS 4096
+#define V3_CFG_MAX_ATTRS 32        /* attributes of one element */
+
+/*
+ * Parses len bytes of XML text (no terminating NUL needed) into a tree.
+ * Everything is allocated in one arena returned in *storage, freed with
+ * v3_cfg_free(). Returns 0, -V3_EINVAL for a malformed document (message
+ * "config line N: ..." in err) or -V3_ENOMEM; on error *root and *storage
+ * are NULL and nothing stays allocated.
+ */
+int v3_cfg_parse(const char *text, size_t len, struct v3_cfg_node **root, void **storage,
+		 char *err, size_t err_len);
+void v3_cfg_free(void *storage);
+
 /* ---- the image (config/image.c) ---- */
 
 struct v3_image_file {
@@ -56,6 +72,8 @@ struct v3_image {
 int v3_image_open(const void *data, u64 len, struct v3_image *img, char *err, size_t err_len);
 void v3_image_close(struct v3_image *img);
 const struct v3_image_file *v3_image_file(const struct v3_image *img, const char *id);
+/* A valid file id: 1..31 characters of [A-Za-z0-9_.-] (v3-pack checks ids with it too). */
+bool v3_image_id_valid(const char *id);
 
 /* ---- the typed configuration (config/vm_config.c) ---- */
 

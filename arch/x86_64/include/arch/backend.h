@@ -10,11 +10,16 @@
 
 #include <arch/cpu_features.h>
 
+struct v3_vm;
+struct v3_vcpu;
+struct v3_segment;
+
 /* Per host CPU state of the enabled extension. */
 struct v3_pcpu {
 	unsigned int cpu;
 	bool enabled;
 	u64 region_pa;  /* SVM host save area or VMXON region */
+	u64 host_vmcb_pa; /* SVM: where VMSAVE keeps the host's FS/GS/TR/... */
 	u64 saved_cr4;  /* VMX: CR4 before enabling, restored on disable */
 	u64 saved_cr0;
 	u64 saved_efer; /* SVM: EFER before enabling */
@@ -35,6 +40,30 @@ struct v3_arch_ops {
 			  size_t why_len);
 	/* Disable it again on the calling CPU (only after cpu_enable succeeded). */
 	void (*cpu_disable)(struct v3_pcpu *pc);
+
+	/* ---- VMs (called with the VM's memory map complete) ---- */
+
+	/* Per-VM state: nested page tables, ASID/VPID, intercept bitmaps. */
+	int (*vm_init)(struct v3_vm *vm);
+	void (*vm_deinit)(struct v3_vm *vm);
+	/* Build the nested page tables from the (now final) memory map. */
+	int (*vm_start)(struct v3_vm *vm);
+	/* Map the VM's all-ones page read-only at gpa (unmapped action "ones"). */
+	int (*map_ones_page)(struct v3_vm *vm, u64 gpa);
+	/* Per-vCPU state, with the initial guest state of the VM's boot mode. */
+	int (*vcpu_init)(struct v3_vcpu *vcpu);
+	void (*vcpu_deinit)(struct v3_vcpu *vcpu);
+	/*
+	 * Enter the guest once from the calling CPU (interrupts enabled), inject
+	 * what the core queued, and return with vcpu->exit describing why it
+	 * left. Negative on a failure to enter (also described in vcpu->exit).
+	 */
+	int (*vcpu_run)(struct v3_vcpu *vcpu);
+	void (*get_segment)(struct v3_vcpu *vcpu, int seg, struct v3_segment *out);
+	/* Whether accesses to msr exit (default) or go straight to the guest's copy. */
+	void (*msr_intercept)(struct v3_vm *vm, u32 msr, bool intercept);
+	/* Human-readable name of a raw exit code, for diagnostics. */
+	const char *(*exit_name)(u64 raw_code);
 };
 
 extern const struct v3_arch_ops svm_arch_ops;

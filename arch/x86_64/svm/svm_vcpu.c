@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AMD-V per-vCPU state and guest entry: the VMCB, the guest's initial state
+ * for its boot mode, event injection (APM §15.20: EVENTINJ, re-injection of
+ * an event whose delivery an exit interrupted, the virtual interrupt window
+ * of §15.21.4) and the VMRUN round trip.
+ */
+#include <arch/x86.h>
+
+#include "host_ops.h"
+#include "init.h"
+#include "lib/string.h"
+#include "log.h"
+#include "svm.h"
+#include "vm.h"
+
+#define RFLAGS_IF (1UL << 9)
+#define RFLAGS_FIXED (1UL << 1)
+#define DEFAULT_PAT 0x0007040600070406UL
+#define EXC_UD 6
+
+/* Segment attributes in VMCB form: type | S << 4 | DPL << 5 | P << 7 | AVL, L, D/B, G << 8. */
+#define ATTR_CODE16 0x009b
+#define ATTR_DATA16 0x0093
+#define ATTR_CODE32 0x0c9b
+#define ATTR_DATA32 0x0c93
+#define ATTR_LDT 0x0082
+#define ATTR_TSS16_BUSY 0x0083
+#define ATTR_TSS32_BUSY 0x008b
+
+static void set_seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attrib)
+{
+	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit, .base = base };
+}
+
+/* The state the boot mode promises (docs/vm-config.md, <boot mode=...>). */
+static int init_guest_state(struct v3_vcpu *vcpu, struct vmcb_save *g)
+{
+	const struct v3_vm_config *cfg = &vcpu->vm->cfg;
+	u64 entry = cfg->boot.entry;
+
+	g->efer = X86_EFER_SVME;  /* VMRUN requires it; the guest never sees it */
+	g->g_pat = DEFAULT_PAT;
+	g->dr6 = 0xffff0ff0;
+	g->dr7 = 0x400;
+	g->rflags = RFLAGS_FIXED;
+	set_seg(&g->gdtr, 0, 0, 0xffff, 0);
+	set_seg(&g->idtr, 0, 0, 0xffff, 0);
+	set_seg(&g->ldtr, 0, 0, 0xffff, ATTR_LDT);
+
+	switch (cfg->boot.mode) {
+	case V3_BOOT_REAL: {
+		u16 cs = (u16)((entry >> 4) & 0xf000);
+
+		g->cr0 = X86_CR0_ET;
+		set_seg(&g->cs, cs, (u64)cs << 4, 0xffff, ATTR_CODE16);
+		set_seg(&g->ds, 0, 0, 0xffff, ATTR_DATA16);
+		g->es = g->ss = g->fs = g->gs = g->ds;
+		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS16_BUSY);
+		g->rip = entry & 0xffff;
+		break;
+	}
+	case V3_BOOT_PROTECTED:
+		/* Flat 32-bit protected mode, paging off, as a multiboot loader leaves it. */
+		g->cr0 = X86_CR0_ET | X86_CR0_PE;
+		set_seg(&g->cs, 0x08, 0, 0xffffffff, ATTR_CODE32);
+		set_seg(&g->ds, 0x10, 0, 0xffffffff, ATTR_DATA32);
+		g->es = g->ss = g->fs = g->gs = g->ds;
+		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS32_BUSY);
+		g->rip = entry;
+		break;
+	default:
+		v3_err("vm %s: boot mode long is not supported by the AMD-V backend yet",
+		       vcpu->vm->name);
+		return -V3_ENOTSUP;
+	}
+	return 0;
+}
+
+int svm_vcpu_init(struct v3_vcpu *vcpu)
+{
+	struct v3_vm *vm = vcpu->vm;
+	struct svm_vm *svm = vm->arch_data;
+	struct svm_vcpu *s;
+	struct vmcb_control *c;
+	int rc;
+
+	if (!svm->npt.root_pa) {
+		v3_err("vm %s: this CPU has no nested paging and shadow paging is not "
+		       "implemented yet", vm->name);
+		return -V3_ENOTSUP;
+	}
+	s = v3_zalloc(sizeof(*s));
+	if (!s)
+		return -V3_ENOMEM;
+	vcpu->arch = s;
+	s->last_cpu = -1;
+	s->vmcb_pa = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
+	if (!s->vmcb_pa)
+		return -V3_ENOMEM;
+	s->vmcb = v3_host->paddr_to_vaddr(s->vmcb_pa);
+	v3_memset(s->vmcb, 0, sizeof(*s->vmcb));
+
+	c = &s->vmcb->control;
+	c->intercept_exceptions = 1u << EXC_UD;  /* VMCALL, the other vendor's hypercall */
+	c->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+			     SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+			     SVM_INTERCEPT_HLT | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+			     SVM_INTERCEPT_TASK_SWITCH | SVM_INTERCEPT_FERR_FREEZE |
+			     SVM_INTERCEPT_SHUTDOWN;
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_MONITOR |
+			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+	c->iopm_base_pa = svm->iopm_pa;
+	c->msrpm_base_pa = svm->msrpm_pa;
+	c->guest_asid = svm->asid;
+	/* The host, not the guest's RFLAGS.IF, decides when host interrupts arrive. */
+	c->v_intr = SVM_V_INTR_MASKING;
+	c->np_enable = 1;
+	c->n_cr3 = svm->npt.root_pa;
+
+	rc = init_guest_state(vcpu, &s->vmcb->save);
+	if (rc)
+		return rc;
+	vcpu->s.rip = s->vmcb->save.rip;
+	vcpu->s.rflags = s->vmcb->save.rflags;
+	vcpu->s.cr0 = s->vmcb->save.cr0;
+	vcpu->s.efer = 0;
+	return 0;
+}
+
+void svm_vcpu_deinit(struct v3_vcpu *vcpu)
+{
+	struct svm_vcpu *s = vcpu->arch;
+
+	if (!s)
+		return;
+	if (s->vmcb_pa)
+		v3_host->free_pages(s->vmcb_pa, 1);
+	v3_free(s);
+	vcpu->arch = NULL;
+}
+
+static void state_to_vmcb(const struct v3_vcpu *vcpu, struct vmcb_save *g)
+{
+	g->rax = vcpu->s.gprs.rax;
+	g->rsp = vcpu->s.gprs.rsp;
+	g->rip = vcpu->s.rip;
+	g->rflags = vcpu->s.rflags;
+	g->cr0 = vcpu->s.cr0;
+	g->cr2 = vcpu->s.cr2;
+	g->cr3 = vcpu->s.cr3;
+	g->cr4 = vcpu->s.cr4;
+	g->efer = vcpu->s.efer | X86_EFER_SVME;
+}
+
+static void state_from_vmcb(struct v3_vcpu *vcpu, const struct vmcb_save *g)
+{
+	vcpu->s.gprs.rax = g->rax;
+	vcpu->s.gprs.rsp = g->rsp;
+	vcpu->s.rip = g->rip;
+	vcpu->s.rflags = g->rflags;
+	vcpu->s.cr0 = g->cr0;
+	vcpu->s.cr2 = g->cr2;
+	vcpu->s.cr3 = g->cr3;
+	vcpu->s.cr4 = g->cr4;
+	vcpu->s.efer = g->efer & ~X86_EFER_SVME;
+	vcpu->s.cpl = g->cpl;
+}
+
+/*
+ * What to deliver on this entry: an event whose delivery the last exit
+ * interrupted comes first (it is already in EVENTINJ), then a queued
+ * exception, then the highest pending interrupt if the guest can take one
+ * now; otherwise ask for an exit when it can (V_IRQ + VINTR intercept).
+ */
+static void inject_events(struct v3_vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct vmcb_control *c = &vmcb->control;
+	int vector;
+
+	c->v_intr &= ~SVM_V_IRQ;
+	c->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+	if (c->eventinj & SVM_EVT_VALID)
+		return;
+	if (vcpu->exception.valid) {
+		c->eventinj = vcpu->exception.vector | SVM_EVT_TYPE_EXCEPTION | SVM_EVT_VALID;
+		if (vcpu->exception.has_error)
+			c->eventinj |= SVM_EVT_ERROR_VALID | ((u64)vcpu->exception.error << 32);
+		vcpu->exception.valid = false;
+		return;
+	}
+	vector = v3_highest_pending_irq(vcpu);
+	if (vector < 0)
+		return;
+	if ((vmcb->save.rflags & RFLAGS_IF) && !(c->interrupt_shadow & 1)) {
+		v3_clear_pending_irq(vcpu, (u8)vector);
+		c->eventinj = (u64)vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
+	} else {
+		c->v_intr |= SVM_V_IRQ | (0xfUL << SVM_V_INTR_PRIO_SHIFT) | SVM_V_IGN_TPR;
+		c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+	}
+}
+
+int svm_vcpu_run(struct v3_vcpu *vcpu)
+{
+	struct svm_vcpu *s = vcpu->arch;
+	struct svm_vm *svm = vcpu->vm->arch_data;
+	struct vmcb *vmcb = s->vmcb;
+	unsigned int cpu = v3_host->cpu_id();
+	u32 epoch = __atomic_load_n(&svm->tlb_epoch, __ATOMIC_ACQUIRE);
+
+	state_to_vmcb(vcpu, &vmcb->save);
+	vmcb->control.tsc_offset = vcpu->vm->tsc_offset;
+	/* Flush this ASID's translations when they may be stale here. */
+	vmcb->control.tlb_control = (s->last_cpu != (int)cpu || s->tlb_epoch != epoch ||
+				     svm->shared_asid) ? 1 : 0;
+	s->last_cpu = (int)cpu;
+	s->tlb_epoch = epoch;
+	inject_events(vcpu, vmcb);
+	vcpu->launched = true;
+
+	svm_vmrun(s->vmcb_pa, &vcpu->s.gprs, v3_core()->pcpu[cpu].host_vmcb_pa);
+
+	state_from_vmcb(vcpu, &vmcb->save);
+	vmcb->control.eventinj = 0;
+	/* An event cut short by the exit is delivered again on the next entry. */
+	if (vmcb->control.exitintinfo & SVM_EVT_VALID)
+		vmcb->control.eventinj = vmcb->control.exitintinfo;
+	svm_decode_exit(vcpu, vmcb);
+	return vcpu->exit.kind == V3_EXIT_ENTRY_FAILED ? -V3_EIO : 0;
+}
+
+void svm_get_segment(struct v3_vcpu *vcpu, int seg, struct v3_segment *out)
+{
+	const struct vmcb_save *g = &((struct svm_vcpu *)vcpu->arch)->vmcb->save;
+	const struct vmcb_seg *segs[V3_SEG_MAX] = { &g->es, &g->cs, &g->ss, &g->ds, &g->fs, &g->gs };
+	const struct vmcb_seg *s = segs[(unsigned int)seg < V3_SEG_MAX ? seg : V3_SEG_DS];
+
+	*out = (struct v3_segment){
+		.selector = s->selector, .base = s->base, .limit = s->limit, .attrib = s->attrib,
+	};
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MSR exits: hooked MSRs go to their hook, everything else is refused with
+ * #GP. The MSRs the hardware switches per guest (segment bases, SYSCALL and
+ * SYSENTER targets) are passed through and never exit. EFER is virtualized
+ * here: the guest sees and sets its own, the backend adds what the hardware
+ * needs (EFER.SVME) when it loads it.
+ */
+#include <arch/backend.h>
+
+#include "host_ops.h"
+#include "log.h"
+#include "msr.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_CSTAR 0xc0000083
+#define MSR_SFMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+/* SCE, LME, LMA (read-only), NXE: what a guest may set. */
+#define EFER_GUEST_BITS ((1UL << 0) | (1UL << 8) | (1UL << 10) | (1UL << 11))
+#define EFER_LMA (1UL << 10)
+
+struct v3_msr_hook {
+	v3_msr_read_fn read;
+	v3_msr_write_fn write;
+	void *priv;
+};
+
+static const u32 passthrough_msrs[] = {
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+};
+
+int v3_hook_msr(struct v3_vm *vm, u32 msr, v3_msr_read_fn read, v3_msr_write_fn write,
+		void *priv)
+{
+	struct v3_msr_hook *h = v3_malloc(sizeof(*h));
+	int rc;
+
+	if (!h)
+		return -V3_ENOMEM;
+	*h = (struct v3_msr_hook){ read, write, priv };
+	rc = v3_range_table_insert(&vm->msr_hooks, msr, (u64)msr + 1, h);
+	if (rc) {
+		v3_free(h);
+		return rc;
+	}
+	vm->arch->msr_intercept(vm, msr, true);
+	return 0;
+}
+
+int v3_msr_passthrough(struct v3_vm *vm, u32 msr)
+{
+	if (v3_range_table_find(&vm->msr_hooks, msr))
+		return -V3_EEXIST;
+	vm->arch->msr_intercept(vm, msr, false);
+	return 0;
+}
+
+static int efer_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
+{
+	*val = vcpu->s.efer & EFER_GUEST_BITS;
+	return 0;
+}
+
+static int efer_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
+{
+	if (val & ~EFER_GUEST_BITS)
+		return V3_MSR_GP;
+	/* LMA is the CPU's to set; a write keeps the current value. */
+	vcpu->s.efer = (val & ~EFER_LMA) | (vcpu->s.efer & EFER_LMA);
+	return 0;
+}
+
+static int tsc_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	*val = (((u64)hi << 32) | lo) + vcpu->vm->tsc_offset;
+	return 0;
+}
+
+int v3_msr_init(struct v3_vm *vm)
+{
+	int rc;
+
+	v3_range_table_init(&vm->msr_hooks);
+	for (size_t i = 0; i < V3_ARRAY_SIZE(passthrough_msrs); i++)
+		vm->arch->msr_intercept(vm, passthrough_msrs[i], false);
+	rc = v3_hook_msr(vm, MSR_EFER, efer_read, efer_write, NULL);
+	if (!rc)
+		rc = v3_hook_msr(vm, MSR_IA32_TSC, tsc_read, NULL, NULL);
+	return rc;
+}
+
+void v3_msr_deinit(struct v3_vm *vm)
+{
+	for (size_t i = 0; i < vm->msr_hooks.count; i++)
+		v3_free(vm->msr_hooks.ranges[i].priv);
+	v3_range_table_destroy(&vm->msr_hooks);
+}
+
+int v3_handle_msr(struct v3_vcpu *vcpu, bool write)
+{
+	u32 msr = (u32)vcpu->s.gprs.rcx;
+	const struct v3_range *r = v3_range_table_find(&vcpu->vm->msr_hooks, msr);
+	const struct v3_msr_hook *h = r ? r->priv : NULL;
+	int rc = V3_MSR_GP;
+
+	if (write && h && h->write) {
+		u64 val = (vcpu->s.gprs.rdx << 32) | (u32)vcpu->s.gprs.rax;
+
+		rc = h->write(vcpu, msr, val, h->priv);
+	} else if (!write && h && h->read) {
+		u64 val = 0;
+
+		rc = h->read(vcpu, msr, &val, h->priv);
+		if (rc == 0) {
+			vcpu->s.gprs.rax = (u32)val;
+			vcpu->s.gprs.rdx = val >> 32;
+		}
+	}
+	if (rc < 0)
+		return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0, "MSR 0x%x %s hook failed (%d)", msr,
+				       write ? "write" : "read", rc);
+	if (rc == V3_MSR_GP) {
+		v3_debug("vm %s: %s of MSR 0x%x refused with #GP", vcpu->vm->name,
+			 write ? "write" : "read", msr);
+		v3_inject_exception(vcpu, 13, true, 0);
+		return 0;  /* the faulting instruction is not skipped */
+	}
+	return v3_vcpu_skip_insn(vcpu);
+}
