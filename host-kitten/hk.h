@@ -14,6 +14,7 @@ enum hk_exit_status {
 	HK_EXIT_PANIC = 1,        /* kernel panic, exception, internal error */
 	HK_EXIT_NO_VIRT = 2,      /* no usable hardware virtualization */
 	HK_EXIT_TEST_FAILED = 3,  /* a built-in self-test failed */
+	HK_EXIT_VM_FAILED = 4,    /* a VM did not stop the way its guest asked */
 };
 
 /* Interrupt vectors owned by host-kitten (0x30..0x4f: IOAPIC lines). */
@@ -52,6 +53,10 @@ void hk_udelay(u64 us);
 
 /* The host interface implementation handed to v3_init (host_ops.c). */
 extern const struct v3_host_ops hk_host_ops;
+
+struct hk_boot_info;
+/* Creates and runs a VM from every boot module (vms.c); 0 if all stopped as asked. */
+int hk_run_vms(const struct hk_boot_info *bi);
 
 /* Built-in self-tests selected by hk.test= (selftest.c). */
 int hk_run_selftest(const char *name);

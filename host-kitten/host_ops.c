@@ -37,16 +37,31 @@ static unsigned int hk_op_cpu_id(void)
 	return hk_cpu_id();
 }
 
+/*
+ * No scheduler: a CPU runs one thing, so yielding means idling until an
+ * interrupt. The kick flag is tested with interrupts off and sti;hlt closes
+ * the window, so a kick between the caller's check and the sleep is not lost.
+ */
 static void hk_op_yield(void)
 {
-	/* No scheduler: a CPU runs one thing, so yielding means idling until an interrupt. */
-	x86_sti_hlt();
+	struct hk_cpu *c = hk_this_cpu();
+
+	x86_cli();
+	if (!__atomic_exchange_n(&c->kicked, false, __ATOMIC_ACQ_REL)) {
+		x86_sti_hlt();
+		__atomic_store_n(&c->kicked, false, __ATOMIC_RELEASE);
+	} else {
+		x86_sti();
+	}
 }
 
 static int hk_op_kick_cpu(unsigned int cpu)
 {
 	if (cpu >= hk_ncpus)
 		return -V3_EINVAL;
+	__atomic_store_n(&hk_cpus[cpu].kicked, true, __ATOMIC_RELEASE);
+	if (cpu == hk_cpu_id())
+		return 0;
 	/* The wake vector's handler does nothing: arriving is the point. */
 	return hk_lapic_send_ipi(hk_cpus[cpu].apic_id, HK_VEC_WAKE);
 }

@@ -92,6 +92,10 @@ static void run_vmm(void)
 	if (rc)
 		hk_exit(HK_EXIT_PANIC, "v3_init failed");
 	hk_printf("hk: v3 ready with the %s backend on %u cpus\n", v3_backend_name(), hk_ncpus);
+	if (boot_info.nmods && hk_run_vms(&boot_info)) {
+		v3_deinit();
+		hk_exit(HK_EXIT_VM_FAILED, "a VM failed");
+	}
 	v3_deinit();
 	hk_printf("hk: v3 disabled on every cpu\n");
 }

@@ -23,6 +23,7 @@ struct hk_cpu {
 	volatile u64 work_posted;       /* incremented when work is posted */
 	volatile u64 work_done;         /* incremented when it returns */
 	volatile bool busy;             /* owned by a start_on_cpu() function */
+	volatile bool kicked;           /* kick_cpu() since the last yield() */
 
 	/* The one-shot timer (apic.c). */
 	v3_cpu_fn timer_fn;

@@ -98,7 +98,7 @@ struct decoder {
 	enum v3_cpu_mode mode;
 	unsigned int opsize;	/* 2, 4 or 8 bytes */
 	unsigned int adsize;	/* 2, 4 or 8 bytes */
-	bool p66, pf2, pf3, lock, rex_seen;
+	bool p66, p67, pf2, pf3, lock, rex_seen;
 	u8 rex;			/* the REX prefix in effect (the last prefix before the opcode) */
 };
 
@@ -161,7 +161,7 @@ static bool prefixes(struct decoder *d)
 			d->lock = true;
 			break;
 		case 0x67:
-			d->adsize = d->mode == V3_MODE_LONG64 ? 4 : d->adsize == 2 ? 4 : 2;
+			d->p67 = true;
 			break;
 		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
 			break;
@@ -180,6 +180,7 @@ static bool prefixes(struct decoder *d)
 	}
 }
 
+/* Operand and address size (SDM 2.2.1.2, 3.6). */
 static void set_sizes(struct decoder *d)
 {
 	bool wide = d->mode == V3_MODE_PROT32 || d->mode == V3_MODE_LONG64;
@@ -187,6 +188,10 @@ static void set_sizes(struct decoder *d)
 	d->opsize = wide != d->p66 ? 4 : 2;
 	if (d->rex & 0x08)	/* REX.W wins over 66 */
 		d->opsize = 8;
+	if (d->mode == V3_MODE_LONG64)
+		d->adsize = d->p67 ? 4 : 8;
+	else
+		d->adsize = wide != d->p67 ? 4 : 2;
 }
 
 /* ModRM, SIB and displacement (SDM 2.1.5, tables 2-1..2-3). */
@@ -282,7 +287,7 @@ static unsigned int vex_imm(enum opmap mm, u8 op)
  */
 static bool vex_like(struct decoder *d, u8 esc)
 {
-	u8 p0, p1, op;
+	u8 p0, op;
 	enum opmap mm;
 
 	if (d->p66 || d->pf2 || d->pf3 || d->lock || d->rex_seen || d->mode == V3_MODE_REAL)
@@ -304,11 +309,10 @@ static bool vex_like(struct decoder *d, u8 esc)
 		if (mm < MAP_XOP8 || mm > MAP_XOPA || !skip(d, 1))
 			return false;
 		break;
-	default:	/* 62: EVEX, P0 = R X B R' 0 m m m, P1 = W v v v v 1 p p, P2 */
+	default:	/* 62: EVEX, P0 = R X B R' 0 m m m, then P1, P2 */
 		mm = p0 & 7;
 		if (!(mm == MAP_0F || mm == MAP_0F38 || mm == MAP_0F3A || mm == MAP_FP16_5 ||
-		      mm == MAP_FP16_6) ||
-		    (p0 & 0x08) || !fetch(d, &p1) || !(p1 & 0x04) || !skip(d, 1))
+		      mm == MAP_FP16_6) || !skip(d, 2))
 			return false;
 		break;
 	}
@@ -330,7 +334,7 @@ static bool is_vex_like(const struct decoder *d, u8 op)
 	u8 next;
 
 	if (d->pos + 1 >= d->end)
-		return op != 0x8f && d->mode == V3_MODE_LONG64;
+		return false;	/* truncated either way */
 	next = d->bytes[d->pos + 1];
 	if (op == 0x8f)
 		return (next & 0x38) != 0;
@@ -362,7 +366,6 @@ int v3_insn_length(const u8 *bytes, unsigned int avail, enum v3_cpu_mode mode)
 		.bytes = bytes,
 		.end = avail < V3_INSN_MAX_LEN ? avail : V3_INSN_MAX_LEN,
 		.mode = mode,
-		.adsize = mode == V3_MODE_LONG64 ? 8 : mode == V3_MODE_PROT32 ? 4 : 2,
 	};
 	bool ok;
 	u8 op, attr;

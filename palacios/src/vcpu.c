@@ -23,8 +23,7 @@
 void v3_raise_interrupt(struct v3_vcpu *vcpu, u8 vector)
 {
 	__atomic_fetch_or(&vcpu->irq_pending[vector / 64], 1UL << (vector % 64), __ATOMIC_RELEASE);
-	if (v3_host->cpu_id() != vcpu->host_cpu)
-		v3_host->kick_cpu(vcpu->host_cpu);
+	v3_host->kick_cpu(vcpu->host_cpu);
 }
 
 int v3_highest_pending_irq(const struct v3_vcpu *vcpu)
@@ -270,6 +269,7 @@ int v3_vcpu_run_loop(struct v3_vcpu *vcpu)
 		if (v3_handle_exit(vcpu) < 0)
 			break;
 	}
-	__atomic_fetch_sub(&vm->vcpus_running, 1, __ATOMIC_ACQ_REL);
+	if (__atomic_sub_fetch(&vm->vcpus_running, 1, __ATOMIC_ACQ_REL) == 0 && vm->waiter_cpu)
+		v3_host->kick_cpu(vm->waiter_cpu - 1);
 	return 0;
 }

@@ -45,8 +45,10 @@ void v3_vm_set_stopped(struct v3_vm *vm, enum v3_stop_reason reason, s64 status,
 	v3_strlcpy(vm->outcome.detail, detail, sizeof(vm->outcome.detail));
 	__atomic_store_n(&vm->state, V3_VM_STOPPED, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i].launched && vm->vcpus[i].host_cpu != v3_host->cpu_id())
+		if (vm->vcpus[i].launched)
 			v3_host->kick_cpu(vm->vcpus[i].host_cpu);
+	if (vm->waiter_cpu)
+		v3_host->kick_cpu(vm->waiter_cpu - 1);
 }
 
 /* Copies the boot file into guest memory (the config checked it fits). */
@@ -231,6 +233,7 @@ void v3_vm_stop(struct v3_vm *vm)
 
 void v3_vm_wait(struct v3_vm *vm)
 {
+	vm->waiter_cpu = v3_host->cpu_id() + 1;
 	while (vm->state == V3_VM_RUNNING ||
 	       __atomic_load_n(&vm->vcpus_running, __ATOMIC_ACQUIRE) != 0)
 		v3_host->yield();

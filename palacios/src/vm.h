@@ -24,6 +24,7 @@ struct v3_vm {
 	struct v3_vm_outcome outcome;
 	volatile u32 stopping;          /* first stopper wins */
 	volatile u32 vcpus_running;
+	volatile u32 waiter_cpu;             /* 1 + the CPU in v3_vm_wait, 0 if none */
 
 	struct v3_mem_map mem;
 	struct v3_range_table io_hooks;      /* port ranges -> struct v3_io_hook */

@@ -78,13 +78,16 @@ struct v3_host_ops {
 	/*
 	 * Let the host run other work on this CPU, or idle it until an
 	 * interrupt arrives (a halted vCPU waiting for an event). Returns when
-	 * the caller should look at its state again.
+	 * the caller should look at its state again. A kick_cpu() for this CPU
+	 * that happened after the caller last looked must make yield() return
+	 * at once: no wake-up may be lost between a check and the sleep.
 	 */
 	void (*yield)(void);
 	/*
 	 * Interrupt CPU cpu so that it leaves guest mode, or returns from
-	 * yield(), soon (any context). The VMM uses it to make a vCPU look at
-	 * an event another CPU queued for it; the vector is the host's choice.
+	 * yield(), soon (any context, also for the calling CPU itself). The VMM
+	 * uses it to make a vCPU look at an event queued for it; how the host
+	 * interrupts the CPU is its own choice.
 	 */
 	int (*kick_cpu)(unsigned int cpu);
 
