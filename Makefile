@@ -69,7 +69,7 @@ KCFLAGS := -std=gnu11 -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLU
 	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common -O2 -g $(WARNINGS) \
 	-include $(AUTOCONF) -MMD -MP
 CORE_INCLUDES := -Ipalacios/include -Ipalacios/src -Iarch/x86_64/include -Isymbiotic/include
-HK_INCLUDES := -Ihost-kitten $(CORE_INCLUDES)
+HK_INCLUDES := -Ihost-kitten -Ibench $(CORE_INCLUDES)
 NASMFLAGS := -f elf64 -g -F dwarf
 
 HOSTCFLAGS := -std=gnu11 -g -O1 $(WARNINGS) -fsanitize=address,undefined \
@@ -146,7 +146,8 @@ $(BUILD)/v3.iso: $(HK_BIN) tools/mkiso.sh
 # ---- unit tests ----------------------------------------------------------------
 
 UNIT_TESTS :=
-include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk)
+V3_PACK := $(BUILD)/v3-pack
+include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk bench/*/*.mk)
 
 # The whole core built for the build machine, as an archive: a unit test lists
 # its own sources and takes from the core only what it uses.

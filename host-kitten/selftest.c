@@ -9,6 +9,9 @@
  *              memory comes back.
  *   fault      touch an unmapped address: the page fault must end the run with
  *              a register dump (status 1), proving the exception path.
+ *   bench-compute
+ *              run bench/exit-cost's compute kernel natively, for the
+ *              virtualized/native ratio in its report.
  *   cpudump    print every CPUID leaf and the virtualization MSRs in the format
  *              of tests/unit/data/cpus/ (recorded CPUs the unit tests replay).
  */
@@ -16,6 +19,7 @@
 #include "hk.h"
 #include "lib/string.h"
 #include "mm/mem.h"
+#include "exit-cost/compute.h"
 
 #define MiB (1UL << 20)
 
@@ -154,14 +158,29 @@ static int fault(void)
 	return -V3_EFAULT;
 }
 
+/* The guest's iteration count (bench/exit-cost/guest.c N_COMPUTE). */
+#define BENCH_COMPUTE_ITERATIONS 20000000ULL
+
+static int bench_compute_native(void)
+{
+	u64 t0 = x86_rdtsc();
+	u64 x = bench_compute(BENCH_COMPUTE_ITERATIONS);
+	u64 ticks = x86_rdtsc() - t0;
+
+	hk_printf("bench native-compute %llu %lu%s\n", BENCH_COMPUTE_ITERATIONS, ticks, x ? "" : " ");
+	return 0;
+}
+
 int hk_run_selftest(const char *name)
 {
+	if (!v3_strcmp(name, "bench-compute"))
+		return bench_compute_native();
 	if (!v3_strcmp(name, "fault"))
 		return fault();
 	if (!v3_strcmp(name, "bigalloc"))
 		return test_bigalloc();
 	if (!v3_strcmp(name, "cpudump"))
 		return cpudump();
-	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, cpudump, fault)\n", name);
+	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, bench-compute, cpudump, fault)\n", name);
 	return -V3_ENOENT;
 }
