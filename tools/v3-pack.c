@@ -305,7 +305,7 @@ static const char *crc_verdict(u32 stored, u32 computed)
 
 static void inspect_files(const u8 *buf, const struct v3_image_header *h)
 {
-	printf("files:\n  %-3s %-31s %-12s %-12s %-10s\n", "#", "id", "offset", "size", "crc");
+	printf("files:\n  %-3s %-31s %-12s %-12s %s\n", "#", "id", "offset", "size", "crc");
 	for (u32 i = 0; i < h->nfiles; i++) {
 		u64 off = h->table_offset + (u64)i * sizeof(struct v3_image_entry);
 		struct v3_image_entry e;

@@ -93,13 +93,13 @@ enum opmap { MAP_0F = 1, MAP_0F38 = 2, MAP_0F3A = 3, MAP_FP16_5 = 5, MAP_FP16_6 
 
 struct decoder {
 	const u8 *bytes;
-	unsigned int end;	/* min(avail, 15): bytes past it cannot belong to the instruction */
+	unsigned int end;	/* min(avail, 15): no instruction byte lies past it */
 	unsigned int pos;
 	enum v3_cpu_mode mode;
 	unsigned int opsize;	/* 2, 4 or 8 bytes */
 	unsigned int adsize;	/* 2, 4 or 8 bytes */
 	bool p66, p67, pf2, pf3, lock, rex_seen;
-	u8 rex;			/* the REX prefix in effect (the last prefix before the opcode) */
+	u8 rex;			/* the REX in effect (the last prefix before the opcode) */
 };
 
 enum v3_cpu_mode v3_cpu_mode_from_regs(u64 cr0, u64 efer, u64 rflags, bool cs_l, bool cs_db)
@@ -384,7 +384,8 @@ int v3_insn_length(const u8 *bytes, unsigned int avail, enum v3_cpu_mode mode)
 	} else {
 		attr = map_one[op];
 		d.pos++;
-		ok = !(attr & BAD) && !((attr & X64) && mode == V3_MODE_LONG64) && operands(&d, attr);
+		ok = !(attr & BAD) && !((attr & X64) && mode == V3_MODE_LONG64) &&
+		     operands(&d, attr);
 	}
 	return ok ? (int)d.pos : -V3_EINVAL;
 }

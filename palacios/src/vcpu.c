@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "host_ops.h"
+#include "init.h"
 #include "insn_len.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -14,9 +15,6 @@
 #include "paging/walk.h"
 #include "vcpu.h"
 #include "vm.h"
-
-#define X86_CR0_PE (1UL << 0)
-#define X86_EFER_LMA (1UL << 10)
 
 /* ---- events ---- */
 
@@ -82,7 +80,9 @@ static void paging_regs(const struct v3_vcpu *vcpu, struct v3_paging_regs *r)
 	*r = (struct v3_paging_regs){
 		.cr0 = vcpu->s.cr0, .cr3 = vcpu->s.cr3, .cr4 = vcpu->s.cr4,
 		.efer = vcpu->s.efer, .rflags = vcpu->s.rflags, .cpl = vcpu->s.cpl,
-		.maxphyaddr = vcpu->vm->maxphyaddr, .gbpages = true,
+		.maxphyaddr = vcpu->vm->maxphyaddr,
+		/* The guest sees the host's 1 GiB-page bit (CPUID 0x80000001 EDX.26). */
+		.gbpages = v3_core()->features.pdpe1gb,
 	};
 }
 
@@ -157,11 +157,8 @@ int v3_vcpu_write_linear(struct v3_vcpu *vcpu, u64 la, const void *buf, unsigned
 static enum v3_cpu_mode cpu_mode(struct v3_vcpu *vcpu, struct v3_segment *cs)
 {
 	vcpu->vm->arch->get_segment(vcpu, V3_SEG_CS, cs);
-	if (!(vcpu->s.cr0 & X86_CR0_PE))
-		return V3_MODE_REAL;
-	if ((vcpu->s.efer & X86_EFER_LMA) && (cs->attrib & V3_SEG_ATTR_L))
-		return V3_MODE_LONG64;
-	return (cs->attrib & V3_SEG_ATTR_DB) ? V3_MODE_PROT32 : V3_MODE_PROT16;
+	return v3_cpu_mode_from_regs(vcpu->s.cr0, vcpu->s.efer, vcpu->s.rflags,
+				     (cs->attrib & V3_SEG_ATTR_L) != 0, (cs->attrib & V3_SEG_ATTR_DB) != 0);
 }
 
 /* Instruction bytes at CS:RIP, as far as they can be read (up to len). */

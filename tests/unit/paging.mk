@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Unit tests of the guest page-table walker and the instruction-length decoder, included by the top Makefile.
+# Unit tests of the guest page-table walker and the instruction-length decoder,
+# included by the top Makefile.
 UNIT_TESTS += walk insn_len
 unit_walk_SRCS := tests/unit/test_walk.c palacios/src/paging/walk.c
 unit_insn_len_SRCS := tests/unit/test_insn_len.c palacios/src/insn_len.c

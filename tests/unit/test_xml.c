@@ -379,6 +379,32 @@ static void test_attr_limit(void **state)
 	assert_string_equal(err, "config line 1: <vm>: more than 32 attributes");
 }
 
+/*
+ * Text interrupted by many children is joined once at the end: memory and time stay linear
+ * (a copy per run would allocate gigabytes for this megabyte-sized document).
+ */
+static void test_text_runs_linear(void **state)
+{
+	const int runs = V3_CFG_MAX_ELEMENTS - 1, run_len = 250;
+	char *doc = malloc((size_t)runs * (run_len + 4) + 16), *p = doc;
+	struct v3_cfg_node *root;
+	void *storage;
+
+	(void)state;
+	p += sprintf(p, "<vm>");
+	for (int i = 0; i < runs; i++) {
+		memset(p, 'a' + i % 26, run_len);
+		p += run_len;
+		p += sprintf(p, "<e/>");
+	}
+	sprintf(p, "</vm>");
+	assert_int_equal(parse(doc, &root, &storage), 0);
+	assert_int_equal(strlen(root->text), (size_t)runs * run_len);
+	assert_int_equal(root->text[run_len], 'b');
+	v3_cfg_free(storage);
+	free(doc);
+}
+
 /* A small or absent error buffer truncates the message and never overflows. */
 static void test_error_buffer(void **state)
 {
@@ -448,6 +474,7 @@ int main(void)
 		cmocka_unit_test_setup(test_depth_limit, setup),
 		cmocka_unit_test_setup(test_element_limit, setup),
 		cmocka_unit_test_setup(test_attr_limit, setup),
+		cmocka_unit_test_setup(test_text_runs_linear, setup),
 		cmocka_unit_test_setup(test_error_buffer, setup),
 		cmocka_unit_test_setup(test_alloc_failure, setup),
 	};

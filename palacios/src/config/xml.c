@@ -21,12 +21,23 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
+/*
+ * A decoded run of character data. An element's text may come in several
+ * runs (around child elements); they are joined when the element closes, so
+ * the copying stays linear in the size of the config.
+ */
+struct xml_text {
+	struct xml_text *next;
+	size_t len;
+	char data[];
+};
+
 /* An element whose end tag has not been seen yet. */
 struct xml_open {
 	struct v3_cfg_node *node;
 	struct v3_cfg_node *last_child;
-	char *text;                 /* character data so far, leading whitespace dropped */
-	size_t text_len;
+	struct xml_text *text, *last_text; /* runs so far, leading whitespace dropped */
+	size_t text_len;                   /* their total length */
 };
 
 struct xml {
@@ -277,9 +288,8 @@ static int refuse_markup(struct xml *x)
 /* Character data [s, e) inside the innermost open element, or outside the root. */
 static int add_text(struct xml *x, const char *s, const char *e)
 {
+	struct xml_text *t;
 	struct xml_open *o;
-	size_t n;
-	char *t;
 	int rc;
 
 	if (x->depth == 0) {
@@ -294,17 +304,47 @@ static int add_text(struct xml *x, const char *s, const char *e)
 			s++;
 	if (s == e)
 		return 0;
-	/* A second piece of text (around a child element) is appended to a fresh copy. */
-	t = v3_arena_alloc(&x->arena, o->text_len + (size_t)(e - s) + 1);
+	t = v3_arena_alloc(&x->arena, sizeof(*t) + (size_t)(e - s) + 1);
 	if (!t)
 		return xml_nomem(x);
-	if (o->text_len)
-		memcpy(t, o->text, o->text_len);
-	rc = decode(x, s, e, false, t + o->text_len, &n);
+	rc = decode(x, s, e, false, t->data, &t->len);
 	if (rc)
 		return rc;
-	o->text = t;
-	o->text_len += n;
+	t->next = NULL;
+	if (o->last_text)
+		o->last_text->next = t;
+	else
+		o->text = t;
+	o->last_text = t;
+	o->text_len += t->len;
+	return 0;
+}
+
+/* Joins the runs of text of o into its node's text, without trailing whitespace. */
+static int finish_text(struct xml *x, struct xml_open *o)
+{
+	const struct xml_text *t;
+	size_t len = 0;
+	char *s;
+
+	if (!o->text)
+		return 0;
+	if (o->text == o->last_text) {
+		s = o->text->data; /* one run: room for the NUL was allocated with it */
+	} else {
+		s = v3_arena_alloc(&x->arena, o->text_len + 1);
+		if (!s)
+			return xml_nomem(x);
+		for (t = o->text; t; t = t->next) {
+			memcpy(s + len, t->data, t->len);
+			len += t->len;
+		}
+	}
+	len = o->text_len;
+	while (len && is_xml_space(s[len - 1]))
+		len--;
+	s[len] = '\0';
+	o->node->text = s;
 	return 0;
 }
 
@@ -468,6 +508,7 @@ static int parse_end_tag(struct xml *x)
 	struct xml_open *o;
 	size_t name_len;
 	char fbuf[4];
+	int rc;
 
 	x->p += 2;
 	name = x->p;
@@ -485,12 +526,9 @@ static int parse_end_tag(struct xml *x)
 		return xml_fail(x, x->p, "expected '>' to end </%s>, found %s", o->node->name,
 				found(x, fbuf));
 	x->p++;
-	if (o->text_len) {
-		while (o->text_len && is_xml_space(o->text[o->text_len - 1]))
-			o->text_len--;
-		o->text[o->text_len] = '\0';
-		o->node->text = o->text;
-	}
+	rc = finish_text(x, o);
+	if (rc)
+		return rc;
 	x->depth--;
 	return 0;
 }

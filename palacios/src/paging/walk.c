@@ -38,7 +38,7 @@ enum ps_kind {
 	PS_PAT,		/* PTE: bit 7 is PAT; the entry maps a 4 KiB page */
 	PS_PSE,		/* 32-bit PDE: a 4 MiB page if CR4.PSE = 1, ignored otherwise */
 	PS_LARGE,	/* PAE and 4-level PDE: a 2 MiB page */
-	PS_GB,		/* 4-level PDPTE: a 1 GiB page, or reserved without 1 GiB page support */
+	PS_GB,		/* 4-level PDPTE: a 1 GiB page; reserved without 1 GiB pages */
 	PS_RSVD,	/* PML4E, PAE PDPTE: reserved */
 };
 
@@ -53,7 +53,7 @@ struct walk_format {
 	u8 levels;
 	u8 entry_size;		/* bytes */
 	u8 index_bits;
-	u8 high_rsvd_top;	/* address bits MAXPHYADDR..this are reserved (0: 4-byte entries) */
+	u8 high_rsvd_top;	/* bits MAXPHYADDR..this are reserved (0: 4-byte entries) */
 	u64 cr3_mask;		/* where CR3 holds the top table's address */
 	struct walk_level lvl[4];	/* top first */
 };
@@ -99,7 +99,7 @@ struct walk_masks {
 	u64 table_rsvd[4];		/* for an entry that references a table (or maps 4 KiB) */
 	u64 large_rsvd[4];		/* for an entry with PS = 1 that maps a large page */
 	bool large_ok[4];
-	u8 pse36_bits;			/* 32-bit paging: PDE bits 13.. holding address bits 32.. */
+	u8 pse36_bits;			/* 32-bit paging: PDE bits 13.. = address bits 32.. */
 };
 
 enum v3_paging_format v3_paging_format(const struct v3_paging_regs *r)
@@ -125,7 +125,10 @@ static void compute_masks(const struct v3_paging_regs *r, const struct walk_form
 
 	m->addr = BIT_RANGE(0, maxphy - 1);
 	if (f->entry_size == 4) {
-		/* PSE-36: a 4 MiB PDE holds address bits (M'-1):32 in bits (M'-20):13, M' = min(40, M). */
+		/*
+		 * PSE-36: a 4 MiB PDE holds address bits (M'-1):32 in its bits
+		 * (M'-20):13, M' = min(40, M).
+		 */
 		m->pse36_bits = (maxphy > 40 ? 40 : maxphy) - 32;
 		m->addr = 0xffffffffULL;
 	} else {
@@ -183,9 +186,9 @@ static u32 fault_code(const struct v3_paging_regs *r, const struct walk_format *
 	return code;
 }
 
-/* Translation address of a leaf at level i that maps la. */
-static u64 leaf_address(const struct walk_format *f, const struct walk_masks *m, unsigned int i,
-			u64 e, u64 la, u64 size)
+/* The address that leaf entry e, mapping a page of this size, translates la to. */
+static u64 leaf_address(const struct walk_format *f, const struct walk_masks *m, u64 e, u64 la,
+			u64 size)
 {
 	u64 base;
 
@@ -283,7 +286,7 @@ static int walk_once(const struct v3_paging_regs *r, const struct walk_format *f
 		res->nx = nx;
 		if (leaf) {
 			res->page_size = 1ULL << l->shift;
-			res->gpa = leaf_address(f, m, i, e, la, res->page_size);
+			res->gpa = leaf_address(f, m, e, la, res->page_size);
 			break;
 		}
 		table = e & m->addr & ~0xfffULL;

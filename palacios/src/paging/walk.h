@@ -27,16 +27,16 @@ struct v3_paging_regs {
 	u64 rflags;	/* AC relaxes SMAP for explicit supervisor accesses */
 	u8 cpl;
 	u8 maxphyaddr;	/* physical address width from CPUID 0x80000008 (32..52) */
-	bool gbpages;	/* CPUID 0x80000001 EDX[26]: 1 GiB pages; PS in a PDPTE is reserved without it */
+	bool gbpages;	/* CPUID 0x80000001 EDX[26]; without it PS in a PDPTE is reserved */
 };
 
 enum v3_paging_format {
 	V3_PAGING_NONE,		/* CR0.PG = 0: linear = physical (32 bits) */
 	V3_PAGING_32,		/* 2 levels of 4-byte entries, 4 KiB / 4 MiB pages */
-	V3_PAGING_PAE,		/* PDPT (4 entries) + 2 levels of 8-byte entries, 4 KiB / 2 MiB */
+	V3_PAGING_PAE,		/* 4 PDPTEs + 2 levels of 8-byte entries, 4 KiB / 2 MiB */
 	V3_PAGING_4LEVEL,	/* IA-32e: 4 levels of 8-byte entries, 4 KiB / 2 MiB / 1 GiB */
 	V3_PAGING_5LEVEL,	/* recognised but not supported: v3_walk() returns -V3_ENOTSUP */
-	V3_PAGING_INVALID,	/* a state the CPU refuses to enter, e.g. EFER.LMA with CR0.PG = 0 */
+	V3_PAGING_INVALID,	/* a state the CPU refuses, e.g. EFER.LMA with CR0.PG = 0 */
 };
 
 enum v3_paging_format v3_paging_format(const struct v3_paging_regs *r);
@@ -78,11 +78,11 @@ struct v3_guest_mem_ops {
 struct v3_walk_result {
 	u64 gpa;		/* the translated guest-physical address */
 	u64 page_size;		/* of the mapping that translated it: 4K, 2M, 4M or 1G */
-	u32 error_code;		/* on a page fault: what the CPU would push (PK, SS, SGX = 0) */
+	u32 error_code;		/* on a #PF: what the CPU would push (PK, SS, SGX = 0) */
 	u64 pte;		/* the final entry (the leaf, or the one that faulted) */
-	u64 ptes[V3_WALK_MAX_LEVELS];	/* every entry read, top first (PAE: the PDPTE first) */
+	u64 ptes[V3_WALK_MAX_LEVELS];	/* every entry read, top first (PAE: the PDPTE) */
 	unsigned int levels;	/* number of valid ptes[] */
-	bool writable, user, nx; /* the rights the walk combined (SDM 4.6), up to the last entry read */
+	bool writable, user, nx; /* rights combined (SDM 4.6) up to the last entry read */
 };
 
 /* Set the accessed flags (and dirty for a write) as the CPU does, on success only. */
@@ -91,7 +91,7 @@ struct v3_walk_result {
 /* v3_walk() results besides errors. */
 #define V3_WALK_OK 0		/* translated: res->gpa valid */
 #define V3_WALK_FAULT 1		/* a #PF the guest must see: res->error_code valid */
-#define V3_WALK_NONCANONICAL 2	/* 4-level paging, non-canonical address: a #GP (or #SS), not a #PF */
+#define V3_WALK_NONCANONICAL 2	/* 4-level, non-canonical address: #GP (or #SS), not #PF */
 
 /* Retries of a walk whose A/D update raced with a change of the entries. */
 #define V3_WALK_MAX_RETRIES 16

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: MIT
+# The system-test guests (tests/guests, docs/testing.md), included by the top
+# Makefile: each tests/guests/NAME.c is linked with the runtime (rt/) into a
+# flat binary build/guests/NAME.bin loaded at 0x10000, and packed with
+# tests/guests/NAME.xml into the VM image build/guests/NAME.img.
+# twovm-N is twovm.c built with -DVM_ID=N.
+
+GUEST_DIR := $(BUILD)/guests
+V3_PACK ?= $(BUILD)/v3-pack
+GUESTS := cpuid hypercall portio msr memory mem-stop exceptions hlt-irq triple-fault \
+	twovm-1 twovm-2
+GUEST_IMAGES := $(patsubst %,$(GUEST_DIR)/%.img,$(GUESTS))
+
+GUEST_CFLAGS := -std=gnu11 -m64 -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
+	-fno-pic -fno-pie -mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fno-strict-aliasing -O2 -g \
+	$(WARNINGS) -Itests/guests/rt -MMD -MP
+GUEST_LDFLAGS := -nostdlib -static -n -z noexecstack --no-warn-rwx-segments \
+	-T tests/guests/rt/guest.ld
+GUEST_RT_OBJS := $(GUEST_DIR)/rt/entry.o $(GUEST_DIR)/rt/isr.o $(GUEST_DIR)/rt/runtime.o
+
+$(GUEST_DIR)/rt/%.o: tests/guests/rt/%.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -g -F dwarf -MD $@.d -MP -o $@ $<
+
+$(GUEST_DIR)/rt/%.o: tests/guests/rt/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_DIR)/obj/%.o: tests/guests/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_DIR)/obj/twovm-%.o: tests/guests/twovm.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest, VM_ID=$*)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -DVM_ID=$* -c $< -o $@
+
+$(GUEST_DIR)/%.elf: $(GUEST_DIR)/obj/%.o $(GUEST_RT_OBJS) tests/guests/rt/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_RT_OBJS) $<
+
+$(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+# The config goes next to the binary it names (<file filename="NAME.bin">),
+# and v3-pack runs there, so the name resolves against the config's
+# directory and the current one alike.
+$(GUEST_DIR)/%.xml: tests/guests/%.xml
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+$(GUEST_DIR)/%.img: $(GUEST_DIR)/%.xml $(GUEST_DIR)/%.bin $(V3_PACK)
+	@echo "  V3-PACK $@"
+	$(Q)cd $(GUEST_DIR) && $(abspath $(V3_PACK)) $*.xml -o $*.img
+
+# Keep the intermediate files (make would delete them after packing).
+.SECONDARY: $(GUEST_RT_OBJS) $(foreach g,$(GUESTS),$(GUEST_DIR)/obj/$(g).o $(GUEST_DIR)/$(g).elf \
+	$(GUEST_DIR)/$(g).bin $(GUEST_DIR)/$(g).xml)
+
+.PHONY: guests
+guests: $(GUEST_IMAGES)
