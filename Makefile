@@ -146,6 +146,7 @@ $(BUILD)/v3.iso: $(HK_BIN) tools/mkiso.sh
 # ---- unit tests ----------------------------------------------------------------
 
 UNIT_TESTS :=
+TOOLS :=
 V3_PACK := $(BUILD)/v3-pack
 include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk bench/*/*.mk)
 
@@ -180,7 +181,7 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 # ---- top-level targets -----------------------------------------------------------
 
 .PHONY: all lib kernel unit-tests
-all: $(LIBV3) $(HK_BIN) $(UNIT_BINS)
+all: $(LIBV3) $(HK_BIN) $(UNIT_BINS) $(TOOLS) $(GUEST_IMAGES)
 lib: $(LIBV3)
 kernel: $(HK_BIN)
 unit-tests: $(UNIT_BINS)

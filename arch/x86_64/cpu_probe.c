@@ -133,6 +133,10 @@ static void probe_vmx(const struct x86_cpu_access *cpu, struct vmx_features *v)
 					      : MSR_IA32_VMX_PINBASED_CTLS);
 	v->procbased = cpu->rdmsr(v->true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS
 					       : MSR_IA32_VMX_PROCBASED_CTLS);
+	v->exit_ctls = cpu->rdmsr(v->true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS
+					       : MSR_IA32_VMX_EXIT_CTLS);
+	v->entry_ctls = cpu->rdmsr(v->true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS
+						: MSR_IA32_VMX_ENTRY_CTLS);
 	v->preemption_timer = allowed1(v->pinbased, 6);
 	v->io_bitmaps = allowed1(v->procbased, 25);
 	v->msr_bitmaps = allowed1(v->procbased, 28);

@@ -111,8 +111,12 @@ static int string_io(struct v3_vcpu *vcpu)
 			if (!rc)
 				rc = port_write(vcpu, e->io.port, e->io.size, val);
 		}
-		if (rc)
-			return rc < 0 ? rc : 0;  /* 1: a fault was queued for the guest */
+		if (rc > 0)
+			return 0;  /* a fault was queued for the guest */
+		if (rc < 0)
+			return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
+					       "string I/O %s port 0x%x at 0x%lx failed (%d)",
+					       e->io.in ? "from" : "to", e->io.port, la, rc);
 		*idx = (*idx & ~amask) | ((*idx + step) & amask);
 		if (e->io.rep)
 			*rcx = (*rcx & ~amask) | ((*rcx - 1) & amask);

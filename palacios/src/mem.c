@@ -35,10 +35,17 @@ static int alloc_ram(struct v3_vm *vm)
 
 		if (chunk > left)
 			chunk = left;
+		if (m->nblocks == V3_MEM_MAX_BLOCKS) {
+			v3_err("vm %s: %lu MiB of guest memory need more than %u host blocks",
+			       vm->name, vm->cfg.mem_size >> 20, V3_MEM_MAX_BLOCKS);
+			return -V3_ENOMEM;
+		}
 		npages = chunk >> V3_PAGE_SHIFT;
-		hpa = v3_host->alloc_pages(npages, align < chunk ? align : V3_PAGE_SIZE, V3_NUMA_ANY);
+		/* A block of exactly align must be aligned too, or its large page is lost. */
+		hpa = v3_host->alloc_pages(npages, align <= chunk ? align : V3_PAGE_SIZE,
+					   V3_NUMA_ANY);
 		if (!hpa) {
-			if (chunk <= align || m->nblocks == V3_MEM_MAX_BLOCKS - 1) {
+			if (chunk <= align) {
 				v3_err("vm %s: cannot allocate %lu MiB of guest memory (%lu MiB left "
 				       "to place, no block of %lu KiB)", vm->name, vm->cfg.mem_size >> 20,
 				       left >> 20, chunk >> 10);

@@ -49,7 +49,11 @@ void v3_mem_deinit(struct v3_vm *vm);
 const struct v3_mem_region *v3_mem_lookup(const struct v3_vm *vm, u64 gpa);
 /* Host pointer to [gpa, gpa+len) if it is RAM within one host block, else NULL. */
 void *v3_gpa_to_hva(const struct v3_vm *vm, u64 gpa, u64 len);
-/* Copy to or from guest RAM, across blocks; -V3_EFAULT if any byte is not RAM. */
+/*
+ * Copy to or from guest RAM (and ROM, for reading), across blocks, in address
+ * order: -V3_EFAULT at the first byte that is not, with the bytes before it
+ * already copied (as the CPU's own access would have reached them).
+ */
 int v3_gpa_read(const struct v3_vm *vm, u64 gpa, void *buf, u64 len);
 int v3_gpa_write(const struct v3_vm *vm, u64 gpa, const void *buf, u64 len);
 

@@ -47,16 +47,15 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-# The config goes next to the binary it names (<file filename="NAME.bin">),
-# and v3-pack runs there, so the name resolves against the config's
-# directory and the current one alike.
+# The config goes next to the binary it names (<file filename="NAME.bin">):
+# v3-pack resolves file names against the config's directory.
 $(GUEST_DIR)/%.xml: tests/guests/%.xml
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
 $(GUEST_DIR)/%.img: $(GUEST_DIR)/%.xml $(GUEST_DIR)/%.bin $(V3_PACK)
 	@echo "  V3-PACK $@"
-	$(Q)cd $(GUEST_DIR) && $(abspath $(V3_PACK)) $*.xml -o $*.img
+	$(Q)$(V3_PACK) $(GUEST_DIR)/$*.xml -o $@
 
 # Keep the intermediate files (make would delete them after packing).
 .SECONDARY: $(GUEST_RT_OBJS) $(foreach g,$(GUESTS),$(GUEST_DIR)/obj/$(g).o $(GUEST_DIR)/$(g).elf \

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """System-test harness for v3: boots build/host-kitten.bin under QEMU (AMD-V, TCG)
 or Bochs (VT-x or AMD-V, via a GRUB rescue ISO) and judges the serial log.
+Starting the emulators and watching the log is tests/system/emulators.py, which
+tools/v3-run (running VM images by hand) shares.
 
 Usage:
   tests/system/harness.py [--kernel build/host-kitten.bin]
@@ -65,30 +67,22 @@ Exit status: 1 if any case failed, else 0.
 
 import argparse
 import concurrent.futures
-import hashlib
-import os
 import re
-import shlex
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
+from emulators import (BOCHS, EXIT_RE, GRACE_SECONDS, QEMU, EmuRun, SetupError,
+                       bochs_command, build_iso, check_args, emulator_hint,
+                       kill_group, parse_mem, qemu_command, read_lines,
+                       write_command)
+import emulators
+
 REPO = Path(__file__).resolve().parents[2]
 
-QEMU = "qemu-system-x86_64"
-BOCHS = "bochs"
-GRUB_MKRESCUE = "grub-mkrescue"
-BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
-BOCHS_VGABIOS = "/usr/share/vgabios/vgabios.bin"
-
-EXIT_RE = re.compile(r"hk: exit status (\d+)(?: \((.*)\))?")
-GRACE_SECONDS = 5.0      # after the exit line, before killing the emulator
-POLL_SECONDS = 0.1
 TAIL_LINES = 30
 
 DEFAULTS = {
@@ -221,41 +215,16 @@ class Case:
             self.rejects.append(value)
 
 
-def check_args(value):
-    """Bochs boots through GRUB, whose multiboot loader re-joins the words with
-    one space and backslash-escapes quotes and backslashes: refuse those (the
-    kernel would not see what the case file says) and collapse blanks."""
-    bad = sorted(set(value) & set("'\"\\"))
-    if bad:
-        raise ValueError(f"{''.join(bad)} not allowed (GRUB would escape it)")
-    return " ".join(value.split())
-
-
-def parse_mem(value):
-    m = re.fullmatch(r"(\d+)\s*([KMGkmg]?)i?[Bb]?", value)
-    if not m:
-        raise ValueError("want e.g. 512M or 2G")
-    n, unit = int(m.group(1)), m.group(2).upper()
-    mb = {"K": n / 1024, "": n, "M": n, "G": n * 1024}[unit]
-    if mb < 1 or mb != int(mb):
-        raise ValueError("must be a whole number of MiB")
-    return int(mb)
-
-
 def fmt_secs(s):
     return f"{s:.1f}s"
 
 
 # ---------------------------------------------------------------- running
 
-class Run:
+class Run(EmuRun):
     """What happened when the emulator ran."""
     def __init__(self):
-        self.returncode = None
-        self.timed_out = False
-        self.killed_after_exit_line = False
-        self.exit_line_time = None   # seconds from start
-        self.elapsed = 0.0
+        super().__init__()
         self.setup_error = None      # failure before the emulator started
         self.iso_seconds = None
 
@@ -265,271 +234,40 @@ _live_lock = threading.Lock()
 _stopping = threading.Event()
 
 
-def kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
+def _started(proc):
+    with _live_lock:
+        _live.add(proc)
 
 
-class LogWatcher:
-    """Incrementally scans a growing log for the exit line."""
-    def __init__(self, path):
-        self.path = path
-        self.offset = 0
-        self.partial = b""
-
-    def saw_exit_line(self, final=False):
-        """final: the emulator is gone, so an unterminated last line counts
-        (Bochs drops bytes still in the UART when it shuts down)."""
-        try:
-            with open(self.path, "rb") as f:
-                f.seek(self.offset)
-                data = f.read()
-        except FileNotFoundError:
-            return False
-        self.offset += len(data)
-        lines = (self.partial + data).split(b"\n")
-        self.partial = lines.pop()
-        if final:
-            lines.append(self.partial)
-        for line in lines:
-            if EXIT_RE.search(line.decode("utf-8", "replace")):
-                return True
-        return False
+def _ended(proc):
+    with _live_lock:
+        _live.discard(proc)
 
 
 def run_emulator(cmd, env, case, outdir, serial, run):
-    with open(outdir / "stdout.txt", "wb") as out, \
-         open(outdir / "stderr.txt", "wb") as err:
-        start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                stderr=err, env=env, cwd=outdir,
-                                start_new_session=True)
-        with _live_lock:
-            _live.add(proc)
-        watcher = LogWatcher(serial)
-        try:
-            while True:
-                try:
-                    proc.wait(timeout=POLL_SECONDS)
-                    break
-                except subprocess.TimeoutExpired:
-                    pass
-                now = time.monotonic() - start
-                if run.exit_line_time is None and watcher.saw_exit_line(final=True):
-                    run.exit_line_time = now
-                if run.exit_line_time is not None and \
-                        now - run.exit_line_time > GRACE_SECONDS:
-                    run.killed_after_exit_line = True
-                    kill_group(proc)
-                    break
-                if run.exit_line_time is None and now > case.timeout:
-                    run.timed_out = True
-                    kill_group(proc)
-                    break
-        finally:
-            if proc.poll() is None:
-                kill_group(proc)
-            with _live_lock:
-                _live.discard(proc)
-        run.elapsed = time.monotonic() - start
-        run.returncode = proc.returncode
-        if run.exit_line_time is None and watcher.saw_exit_line(final=True):
-            run.exit_line_time = run.elapsed
-
-
-def write_command(outdir, cmd, env_prefix=""):
-    (outdir / "command.txt").write_text(
-        f"cd {shlex.quote(str(outdir))} && {env_prefix}"
-        + " ".join(shlex.quote(c) for c in cmd) + "\n")
+    emulators.run_emulator(cmd, env, outdir, serial, case.timeout, run,
+                           on_start=_started, on_end=_ended)
 
 
 def run_qemu(case, kernel, outdir, run):
     serial = outdir / "serial.log"
-    cmd = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", case.cpu,
-           "-smp", str(case.smp), "-m", f"{case.mem_mb}M",
-           "-display", "none", "-monitor", "none",
-           "-serial", f"file:{serial}", "-no-reboot",
-           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", str(kernel)]
-    if case.cmdline:
-        cmd += ["-append", case.cmdline]
-    if case.modules:
-        mods = []
-        for path, args in case.modules:
-            p = str(Path(path).resolve())
-            mods.append((p + (" " + args if args else "")).replace(",", ",,"))
-        cmd += ["-initrd", ",".join(mods)]
+    cmd = qemu_command(kernel, case.cpu, case.smp, case.mem_mb, case.cmdline,
+                       case.modules, serial)
     write_command(outdir, cmd)
     run_emulator(cmd, None, case, outdir, serial, run)
-
-
-_iso_locks = {}
-_iso_locks_guard = threading.Lock()
-
-
-def grub_quote(word):
-    return "'" + word.replace("'", "'\\''") + "'"
-
-
-def grub_cfg(cmdline, modules):
-    args = " ".join(grub_quote(w) for w in cmdline.split())
-    # No fallback entry: after a failing entry GRUB 2.06 waits 10 s (emulated,
-    # busy-waiting, so much longer in Bochs) at "Press any key to continue".
-    # Errors of a command in an "if" condition are not printed, so a failed
-    # load falls through to a message on COM1 and an immediate Bochs shutdown.
-    lines = [
-        "# generated by tests/system/harness.py",
-        "set timeout=0",
-        "set default=0",
-        "serial --unit=0 --speed=115200",
-        "menuentry 'host-kitten' {",
-        f"  if multiboot /boot/host-kitten.bin {args}; then".replace("  ;", ";"),
-    ]
-    indent = "    "
-    for i, (_, margs) in enumerate(modules):
-        margs = " ".join(grub_quote(w) for w in margs.split())
-        lines.append(f"{indent}if module /boot/module{i} {margs}; then"
-                     .replace(" ;", ";"))
-        indent += "  "
-    lines.append(f"{indent}boot")
-    for _ in modules:
-        indent = indent[:-2]
-        lines.append(f"{indent}fi")
-    lines += [
-        "  fi",
-        "  terminal_output serial",
-        "  echo 'grub: could not load or boot /boot/host-kitten.bin'",
-        "  insmod iorw",
-    ]
-    lines += [f"  outb 0x8900 {ord(c):#x}" for c in "Shutdown"]
-    lines += ["}", ""]
-    return "\n".join(lines)
-
-
-def build_iso(case, kernel, workdir, outdir):
-    """Returns the path of a (cached) GRUB rescue ISO for this kernel+cmdline."""
-    cfg = grub_cfg(case.cmdline, case.modules)
-    (outdir / "grub.cfg").write_text(cfg)
-    h = hashlib.sha256()
-    h.update(kernel.read_bytes())
-    h.update(b"\0" + cfg.encode())
-    mod_paths = []
-    for path, _ in case.modules:
-        p = Path(path)
-        if not p.is_file():
-            raise CaseError(f"module not found: {path}")
-        mod_paths.append(p)
-        h.update(b"\0" + p.read_bytes())
-    key = h.hexdigest()[:24]
-    cache = workdir / "iso-cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    iso = cache / f"{key}.iso"
-    with _iso_locks_guard:
-        lock = _iso_locks.setdefault(key, threading.Lock())
-    with lock:
-        if iso.exists():
-            return iso
-        if shutil.which(GRUB_MKRESCUE) is None:
-            raise CaseError(f"{GRUB_MKRESCUE} not found (install grub-pc-bin, "
-                            "grub-common, xorriso, mtools)")
-        with tempfile.TemporaryDirectory(dir=cache) as tmp:
-            stage = Path(tmp) / "root"
-            (stage / "boot" / "grub").mkdir(parents=True)
-            shutil.copyfile(kernel, stage / "boot" / "host-kitten.bin")
-            for i, p in enumerate(mod_paths):
-                shutil.copyfile(p, stage / "boot" / f"module{i}")
-            (stage / "boot" / "grub" / "grub.cfg").write_text(cfg)
-            out = Path(tmp) / "out.iso"
-            res = subprocess.run([GRUB_MKRESCUE, "-o", str(out), str(stage)],
-                                 stdin=subprocess.DEVNULL, capture_output=True)
-            (outdir / "grub-mkrescue.log").write_bytes(res.stdout + res.stderr)
-            if res.returncode != 0 or not out.exists():
-                raise CaseError(f"grub-mkrescue failed with status "
-                                f"{res.returncode} (see {outdir}/grub-mkrescue.log)")
-            os.replace(out, iso)
-    return iso
 
 
 def run_bochs(case, kernel, workdir, outdir, run):
     serial = outdir / "serial.log"
     t0 = time.monotonic()
-    iso = build_iso(case, kernel, workdir, outdir)
+    iso = build_iso(kernel, case.cmdline, case.modules, workdir / "iso-cache", outdir)
     run.iso_seconds = time.monotonic() - t0
-    rc = outdir / "bochs.rc"
-    rc.write_text("c\n")
-    bochsrc = outdir / "bochsrc"
-    bochsrc.write_text("\n".join([
-        "# generated by tests/system/harness.py",
-        f"megs: {case.mem_mb}",
-        f"cpu: model={case.cpu}, count={case.smp}, ips={case.ips}, "
-        "reset_on_triple_fault=0",
-        f"romimage: file={BOCHS_BIOS}",
-        f"vgaromimage: file={BOCHS_VGABIOS}",
-        f"ata0-master: type=cdrom, path={iso}, status=inserted",
-        "boot: cdrom",
-        f"com1: enabled=1, mode=file, dev={serial}",
-        "clock: sync=none, time0=utc",
-        "port_e9_hack: enabled=1",
-        "display_library: sdl2",
-        "sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy",
-        f"log: {outdir / 'bochs.log'}",
-        "panic: action=fatal",
-        "error: action=report",
-        "info: action=ignore",
-        "debug: action=ignore",
-        "mouse: enabled=0",
-        "",
-    ]))
-    cmd = [BOCHS, "-q", "-f", str(bochsrc), "-rc", str(rc)]
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy")
-    write_command(outdir, cmd, "SDL_VIDEODRIVER=dummy ")
+    cmd, env = bochs_command(iso, case.cpu, case.smp, case.mem_mb, case.ips, outdir,
+                             serial)
     run_emulator(cmd, env, case, outdir, serial, run)
 
 
 # ---------------------------------------------------------------- judging
-
-def read_lines(path):
-    """The serial log as lines (CR stripped, no empty line for a final newline)."""
-    try:
-        text = path.read_bytes().decode("utf-8", "replace")
-    except FileNotFoundError:
-        return []
-    lines = [l.rstrip("\r") for l in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
-def emulator_hint(case, outdir, run):
-    """A short why-it-ended note for runs without an exit line."""
-    if case.emu == "qemu":
-        if run.returncode == 0:
-            return "qemu exited with status 0 (triple fault or reset under -no-reboot?)"
-        err = (outdir / "stderr.txt").read_text(errors="replace").strip().splitlines()
-        err = [l for l in err if "TCG doesn't support requested feature" not in l]
-        return f"qemu exited with status {run.returncode}" + \
-            (f": {err[-1]}" if err else "")
-    out = []
-    for f in ("stderr.txt", "stdout.txt"):
-        try:
-            out += (outdir / f).read_text(errors="replace").splitlines()
-        except FileNotFoundError:
-            pass
-    for i, l in enumerate(out):
-        if "Bochs is exiting with the following message" in l and i + 1 < len(out):
-            return "bochs: " + out[i + 1].strip()
-    return None
-
 
 def judge(case, outdir, run):
     """Returns None if the run passes, else the failure reason."""
@@ -541,7 +279,7 @@ def judge(case, outdir, run):
     exits = [(i, m) for i, l in enumerate(lines) for m in [EXIT_RE.search(l)] if m]
     if not exits:
         reason = "no exit status line (crash, hang or triple fault?)"
-        hint = emulator_hint(case, outdir, run)
+        hint = emulator_hint(case.emu, outdir, run.returncode)
         return reason + (f"; {hint}" if hint else "")
     _, m = exits[-1]
     n = int(m.group(1))
@@ -640,7 +378,7 @@ def _run_case(case, kernel, workdir, reporter):
             run_qemu(case, kernel, outdir, run)
         else:
             run_bochs(case, kernel, workdir, outdir, run)
-    except CaseError as e:
+    except (CaseError, SetupError) as e:
         run.setup_error = str(e)
     except OSError as e:
         run.setup_error = f"cannot run {emu_bin}: {e}"

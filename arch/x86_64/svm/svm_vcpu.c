@@ -25,7 +25,6 @@
 #define ATTR_CODE32 0x0c9b
 #define ATTR_DATA32 0x0c93
 #define ATTR_LDT 0x0082
-#define ATTR_TSS16_BUSY 0x0083
 #define ATTR_TSS32_BUSY 0x008b
 
 static void set_seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attrib)
@@ -56,7 +55,8 @@ static int init_guest_state(struct v3_vcpu *vcpu, struct vmcb_save *g)
 		set_seg(&g->cs, cs, (u64)cs << 4, 0xffff, ATTR_CODE16);
 		set_seg(&g->ds, 0, 0, 0xffff, ATTR_DATA16);
 		g->es = g->ss = g->fs = g->gs = g->ds;
-		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS16_BUSY);
+		/* A 32-bit busy TSS, as at reset: a 16-bit one blocks the later switch to long mode. */
+		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS32_BUSY);
 		g->rip = entry & 0xffff;
 		break;
 	}
@@ -142,8 +142,16 @@ void svm_vcpu_deinit(struct v3_vcpu *vcpu)
 	vcpu->arch = NULL;
 }
 
-static void state_to_vmcb(const struct v3_vcpu *vcpu, struct vmcb_save *g)
+static void state_to_vmcb(const struct v3_vcpu *vcpu, struct vmcb *vmcb)
 {
+	struct vmcb_save *g = &vmcb->save;
+
+	/*
+	 * The core moved RIP past the exiting instruction: an STI or MOV SS
+	 * shadow covered only that instruction and must not outlive it.
+	 */
+	if (g->rip != vcpu->s.rip)
+		vmcb->control.interrupt_shadow &= ~1UL;
 	g->rax = vcpu->s.gprs.rax;
 	g->rsp = vcpu->s.gprs.rsp;
 	g->rip = vcpu->s.rip;
@@ -211,7 +219,7 @@ int svm_vcpu_run(struct v3_vcpu *vcpu)
 	unsigned int cpu = v3_host->cpu_id();
 	u32 epoch = __atomic_load_n(&svm->tlb_epoch, __ATOMIC_ACQUIRE);
 
-	state_to_vmcb(vcpu, &vmcb->save);
+	state_to_vmcb(vcpu, vmcb);
 	vmcb->control.tsc_offset = vcpu->vm->tsc_offset;
 	/* Flush this ASID's translations when they may be stale here. */
 	vmcb->control.tlb_control = (s->last_cpu != (int)cpu || s->tlb_epoch != epoch ||

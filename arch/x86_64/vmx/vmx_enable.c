@@ -13,6 +13,7 @@
 #include "host_ops.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "vmx.h"
 
 static int vmx_check(const struct v3_cpu_features *f, char *why, size_t len)
 {
@@ -125,4 +126,14 @@ const struct v3_arch_ops vmx_arch_ops = {
 	.paging_summary = vmx_paging_summary,
 	.cpu_enable = vmx_cpu_enable,
 	.cpu_disable = vmx_cpu_disable,
+	.vm_init = vmx_vm_init,
+	.vm_deinit = vmx_vm_deinit,
+	.vm_start = vmx_vm_start,
+	.map_ones_page = vmx_map_ones_page,
+	.vcpu_init = vmx_vcpu_init,
+	.vcpu_deinit = vmx_vcpu_deinit,
+	.vcpu_run = vmx_vcpu_run,
+	.get_segment = vmx_get_segment,
+	.msr_intercept = vmx_msr_intercept,
+	.exit_name = vmx_exit_name,
 };

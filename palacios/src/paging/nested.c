@@ -39,9 +39,14 @@ static int new_table(struct v3_nested_pt *pt, u64 *pa)
 
 int v3_nested_init(struct v3_nested_pt *pt, const struct v3_nested_fmt *fmt)
 {
+	int rc;
+
 	v3_memset(pt, 0, sizeof(*pt));
 	pt->fmt = fmt;
-	return new_table(pt, &pt->root_pa);
+	rc = new_table(pt, &pt->root_pa);
+	if (rc)
+		v3_nested_free(pt);  /* the page list may exist without a root */
+	return rc;
 }
 
 void v3_nested_free(struct v3_nested_pt *pt)
@@ -55,6 +60,24 @@ void v3_nested_free(struct v3_nested_pt *pt)
 static unsigned int index_at(u64 gpa, unsigned int level)
 {
 	return (gpa >> LEVEL_SHIFT(level)) & (ENTRIES - 1);
+}
+
+/* Whether map_one(gpa, level) would find the place taken (the table walk it would make). */
+static bool leaf_taken(const struct v3_nested_pt *pt, u64 gpa, unsigned int level)
+{
+	const struct v3_nested_fmt *f = pt->fmt;
+	const u64 *table = table_va(pt->root_pa);
+
+	for (unsigned int l = 4; l > level; l--) {
+		u64 e = table[index_at(gpa, l)];
+
+		if (!f->present(e))
+			return false;
+		if (f->is_leaf(e, l))
+			return true;
+		table = table_va(e & f->addr_mask);
+	}
+	return f->present(table[index_at(gpa, level)]);
 }
 
 /* Installs one leaf at level, creating tables on the way down. */
@@ -85,22 +108,44 @@ static int map_one(struct v3_nested_pt *pt, u64 gpa, u64 hpa, unsigned int level
 	return 0;
 }
 
+/* The largest page whose alignment both addresses share and that fits. */
+static unsigned int leaf_level(const struct v3_nested_pt *pt, u64 gpa, u64 hpa, u64 size)
+{
+	for (unsigned int l = pt->fmt->gb_pages ? 3 : 2; l > 1; l--)
+		if (!(l == 2 && pt->fmt->no_2m_pages) && V3_IS_ALIGNED(gpa | hpa, LEVEL_SIZE(l)) &&
+		    size >= LEVEL_SIZE(l))
+			return l;
+	return 1;
+}
+
 int v3_nested_map(struct v3_nested_pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms)
 {
+	u64 g, h, left;
+
 	if (!V3_IS_ALIGNED(gpa | hpa | size, V3_PAGE_SIZE))
 		return -V3_EINVAL;
-	while (size) {
-		unsigned int level = 1;
-		int rc;
+	/* 4 levels translate 48 bits; the entry holds the address bits of addr_mask. */
+	if (size > LEVEL_SIZE(5) || gpa > LEVEL_SIZE(5) - size ||
+	    (size && ((hpa + size - 1) & ~(pt->fmt->addr_mask | (V3_PAGE_SIZE - 1)))))
+		return -V3_EINVAL;
+	/*
+	 * Check the whole range before changing anything, so that an overlap is
+	 * refused with the tables as they were (the leaves of one call are
+	 * disjoint, so the first pass sees what the second will).
+	 */
+	for (g = gpa, h = hpa, left = size; left;) {
+		unsigned int level = leaf_level(pt, g, h, left);
 
-		/* The largest page whose alignment both addresses share and that fits. */
-		for (unsigned int l = pt->fmt->gb_pages ? 3 : 2; l > 1; l--) {
-			if (V3_IS_ALIGNED(gpa | hpa, LEVEL_SIZE(l)) && size >= LEVEL_SIZE(l)) {
-				level = l;
-				break;
-			}
-		}
-		rc = map_one(pt, gpa, hpa, level, perms);
+		if (leaf_taken(pt, g, level))
+			return -V3_EEXIST;
+		g += LEVEL_SIZE(level);
+		h += LEVEL_SIZE(level);
+		left -= LEVEL_SIZE(level);
+	}
+	while (size) {
+		unsigned int level = leaf_level(pt, gpa, hpa, size);
+		int rc = map_one(pt, gpa, hpa, level, perms);
+
 		if (rc)
 			return rc;
 		gpa += LEVEL_SIZE(level);

@@ -26,6 +26,7 @@ struct v3_nested_fmt {
 	bool (*is_leaf)(u64 entry, unsigned int level);
 	u64 addr_mask;          /* physical address bits of an entry */
 	bool gb_pages;          /* level-3 leaves allowed */
+	bool no_2m_pages;       /* level-2 leaves not allowed (EPT without 2 MiB pages) */
 };
 
 struct v3_nested_pt {
@@ -36,8 +37,15 @@ struct v3_nested_pt {
 	u64 mapped[4];          /* bytes mapped by 4K, 2M, 1G leaves, by level - 1 */
 };
 
+/* 0, or -V3_ENOMEM with nothing left allocated. */
 int v3_nested_init(struct v3_nested_pt *pt, const struct v3_nested_fmt *fmt);
-/* Maps [gpa, gpa+size) -> [hpa, ...) with the largest pages that fit. */
+/*
+ * Maps [gpa, gpa+size) -> [hpa, ...) with the largest pages that fit.
+ * -V3_EINVAL if an argument is not page aligned or the range leaves the 48 bits
+ * of guest-physical (addr_mask of host-physical) address space; -V3_EEXIST if
+ * any page of it is mapped already (the tables are then unchanged); -V3_ENOMEM
+ * with the range partly mapped.
+ */
 int v3_nested_map(struct v3_nested_pt *pt, u64 gpa, u64 hpa, u64 size, u32 perms);
 /* Maps every RAM (RWX) and ROM (RX) region of vm's memory map. */
 int v3_nested_map_vm(struct v3_nested_pt *pt, const struct v3_vm *vm);

@@ -104,14 +104,16 @@ int rt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i': {
 			s64 sv = is_long ? va_arg(ap, s64) : va_arg(ap, int);
 
-			put_num(&o, sv < 0 ? -(u64)sv : (u64)sv, sv < 0, 10, false, width, zero, left);
+			put_num(&o, sv < 0 ? -(u64)sv : (u64)sv, sv < 0, 10, false, width, zero,
+				left);
 			break;
 		}
 		case 'u':
 		case 'x':
 		case 'X':
 			v = is_long ? va_arg(ap, u64) : va_arg(ap, unsigned int);
-			put_num(&o, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, zero, left);
+			put_num(&o, v, false, *fmt == 'u' ? 10 : 16, *fmt == 'X', width, zero,
+				left);
 			break;
 		case 'p':
 			put(&o, '0');
@@ -359,7 +361,8 @@ void rt_trap(struct rt_frame *f)
 	rt_printf("FAIL rt: unexpected exception %s (vector %lu) error 0x%lx at RIP 0x%lx CR2 0x%lx"
 		  " RSP 0x%lx\n", exception_name(v), v, f->error, f->rip, read_cr2(), f->rsp);
 	if (expected_vector >= 0)
-		rt_printf("rt: (the test expected %s here)\n", exception_name((u64)expected_vector));
+		rt_printf("rt: (the test expected %s here)\n",
+			  exception_name((u64)expected_vector));
 	guest_exit(128 + v);
 }
 

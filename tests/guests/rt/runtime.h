@@ -268,24 +268,25 @@ void rt_lidt(const void *base, u16 limit);
 void rt_load_idt(void);
 
 /*
- * Runs the instruction(s) insn (AT&T syntax) expecting exception vector.
- * If it happens, the handler records it in rt_last_fault and execution
- * resumes after insn; the value is true. If insn completes without the
- * exception the value is false; any other exception ends the VM as
- * unexpected. rt_fault_start holds the address of insn's first byte (the
+ * Runs the instructions setup, then insn (AT&T syntax), expecting exception
+ * vector from insn. If it happens, the handler records it in rt_last_fault
+ * and execution resumes after insn; the value is true. If insn completes
+ * without the exception the value is false; any other exception ends the VM
+ * as unexpected. rt_fault_start holds the address of insn's first byte (the
  * RIP a fault reports). The optional arguments are asm input operands
- * (referred to as %0, %1, ...); insn may clobber rax, rcx and rdx.
+ * (%0, %1, ...); setup and insn may clobber rax, rcx and rdx.
  */
 extern u64 rt_fault_start, rt_fault_resume;
-#define EXPECT_EXCEPTION(vector, insn, ...)                                                    \
+#define EXPECT_EXCEPTION(vector, setup, insn, ...)                                             \
 	({                                                                                     \
 		__label__ caught_, done_;                                                      \
 		bool hit_;                                                                     \
-		rt_exception_expect(vector);                                           \
+		rt_exception_expect(vector);                                                   \
 		asm goto("leaq 8f(%%rip), %%r11\n\t"                                           \
 			 "movq %%r11, rt_fault_start(%%rip)\n\t"                               \
 			 "leaq %l[caught_](%%rip), %%r11\n\t"                                  \
-			 "movq %%r11, rt_fault_resume(%%rip)\n"                                \
+			 "movq %%r11, rt_fault_resume(%%rip)\n\t"                              \
+			 setup "\n"                                                            \
 			 "8:\n\t" insn                                                         \
 			 :                                                                     \
 			 : __VA_ARGS__                                                         \

@@ -41,6 +41,8 @@ enum x86_vendor { X86_VENDOR_OTHER, X86_VENDOR_AMD, X86_VENDOR_INTEL };
 #define MSR_IA32_VMX_EPT_VPID_CAP 0x48c
 #define MSR_IA32_VMX_TRUE_PINBASED_CTLS 0x48d
 #define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
+#define MSR_IA32_VMX_TRUE_EXIT_CTLS 0x48f
+#define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490
 #define FEATURE_CONTROL_LOCK (1UL << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1UL << 2)
 
@@ -57,6 +59,7 @@ struct vmx_features {
 	u64 basic, misc, ept_vpid_cap;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 pinbased, procbased, procbased2;  /* allowed-0 (low) / allowed-1 (high) */
+	u64 exit_ctls, entry_ctls;            /* likewise (TRUE MSRs when they exist) */
 	u32 vmcs_revision;
 	u32 vmcs_size;
 	bool vmcs_wb;               /* VMCS in write-back memory (basic bits 53:50 = 6) */

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: MIT
+# Unit tests of the VT-x backend's pure parts (control fields, EPT entries, names),
+# included by the top Makefile.
+UNIT_TESTS += vmx_controls
+unit_vmx_controls_SRCS := tests/unit/test_vmx_controls.c tests/unit/cpu_replay.c tests/unit/fake_host.c
+# The test reaches into the backend's own header (arch/x86_64/vmx/vmx.h).
+$(BUILD)/host/tests/unit/test_vmx_controls.c.o: HOSTCFLAGS += -Iarch/x86_64/vmx
