@@ -60,5 +60,7 @@ int hk_run_vms(const struct hk_boot_info *bi);
 
 /* Built-in self-tests selected by hk.test= (selftest.c). */
 int hk_run_selftest(const char *name);
+/* The VT-x backend's self-tests, hk.test=vmx-* (selftest_vmx.c). */
+int hk_selftest_vmx(const char *name);
 
 #endif /* HK_H */

@@ -175,12 +175,14 @@ int hk_run_selftest(const char *name)
 {
 	if (!v3_strcmp(name, "bench-compute"))
 		return bench_compute_native();
+	if (!v3_strncmp(name, "vmx-", 4))
+		return hk_selftest_vmx(name);
 	if (!v3_strcmp(name, "fault"))
 		return fault();
 	if (!v3_strcmp(name, "bigalloc"))
 		return test_bigalloc();
 	if (!v3_strcmp(name, "cpudump"))
 		return cpudump();
-	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, bench-compute, cpudump, fault)\n", name);
+	hk_printf("hk: unknown self-test \"%s\" (known: bigalloc, bench-compute, cpudump, fault, vmx-bad-guest, vmx-preempt)\n", name);
 	return -V3_ENOENT;
 }

@@ -6,8 +6,10 @@
  *                  readable diagnostic, and the host carries on: a VM made
  *                  from a built-in tiny image gets invalid guest CS access
  *                  rights through the backend's debug hook and must stop
- *                  with V3_STOP_ERROR naming them; then the same image,
- *                  unharmed, must run and exit cleanly.
+ *                  with V3_STOP_ERROR naming them; one with an invalid host
+ *                  CR4 must stop with VMLAUNCH's VM-instruction error (the
+ *                  VMfail path); then the same image, unharmed, must run
+ *                  and exit cleanly.
  *   vmx-preempt    the VMX preemption timer: a guest spinning in a loop
  *                  without exits must still leave guest mode when the timer
  *                  is armed (the core has no handler for that exit yet, so
@@ -104,7 +106,7 @@ static u64 build_image(const char *name, bool spin)
 	return h->image_size;
 }
 
-enum variant { GOOD, CORRUPT, SPIN_PREEMPTED };
+enum variant { GOOD, BAD_GUEST, BAD_HOST, SPIN_PREEMPTED };
 
 /* Preemption timer budget: 20 ms of a 200 MHz TSC (Bochs), far less on hardware. */
 #define PREEMPT_TICKS 4000000UL
@@ -119,8 +121,10 @@ static int run_vm(const char *name, enum variant how, struct v3_vm_outcome *out,
 		hk_printf("hk: %s: FAILED: VM %s not created (%d)\n", test_name, name, rc);
 		return rc;
 	}
-	if (how == CORRUPT)
+	if (how == BAD_GUEST)
 		vmx_debug_corrupt_guest_state(vm);
+	if (how == BAD_HOST)
+		vmx_debug_corrupt_host_state(vm);
 	if (how == SPIN_PREEMPTED) {
 		rc = vmx_set_preemption_timer(&vm->vcpus[0], PREEMPT_TICKS);
 		if (rc) {
@@ -143,7 +147,7 @@ static int bad_then_good(void)
 {
 	struct v3_vm_outcome o;
 	bool ok;
-	int rc = run_vm("bad-guest", CORRUPT, &o, &ok);
+	int rc = run_vm("bad-guest", BAD_GUEST, &o, &ok);
 
 	if (rc)
 		return rc;
@@ -154,6 +158,18 @@ static int bad_then_good(void)
 		return -V3_EIO;
 	}
 	hk_printf("hk: vmx-bad-guest: corrupted VM refused: %s\n", o.detail);
+
+	/* VMfail: VMLAUNCH falls through, the host state is untouched. */
+	rc = run_vm("bad-host", BAD_HOST, &o, &ok);
+	if (rc)
+		return rc;
+	if (o.reason != V3_STOP_ERROR ||
+	    !v3_strstr(o.detail, "VM entry with invalid host-state field(s)")) {
+		hk_printf("hk: vmx-bad-guest: FAILED: the VM with bad host state stopped with "
+			  "\"%s\": %s\n", v3_stop_reason_name(o.reason), o.detail);
+		return -V3_EIO;
+	}
+	hk_printf("hk: vmx-bad-guest: VMLAUNCH with bad host state refused: %s\n", o.detail);
 
 	rc = run_vm("good-guest", GOOD, &o, &ok);
 	if (rc)

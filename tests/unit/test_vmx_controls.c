@@ -89,8 +89,8 @@ static void test_adjust_forces_allowed0(void **state)
 
 	(void)state;
 	/* allowed-0 0x16 (bits 1, 2, 4 must be 1), allowed-1 0x7f. */
-	assert_int_equal(vmx_adjust_controls(&vmx_pin_field, 0x0000007f00000016UL, PIN_NMI_EXIT, &out,
-					     why, sizeof(why)), 0);
+	assert_int_equal(vmx_adjust_controls(&vmx_pin_field, 0x0000007f00000016UL, PIN_NMI_EXIT,
+					     &out, why, sizeof(why)), 0);
 	assert_int_equal(out, 0x16 | PIN_NMI_EXIT);
 	/* Nothing wanted: exactly the forced bits, nothing else. */
 	assert_int_equal(vmx_adjust_controls(&vmx_pin_field, 0x0000007f00000016UL, 0, &out, why,
@@ -109,8 +109,8 @@ static void test_adjust_refuses_with_name(void **state)
 	(void)state;
 	probe(LYNNFIELD);
 	assert_int_equal(vmx_adjust_controls(&vmx_proc2_field, f.vmx.procbased2,
-					     PROC2_EPT | PROC2_UNRESTRICTED, &out, why, sizeof(why)),
-			 -V3_ENOTSUP);
+					     PROC2_EPT | PROC2_UNRESTRICTED, &out, why,
+					     sizeof(why)), -V3_ENOTSUP);
 	assert_int_equal(out, 0);
 	assert_non_null(strstr(why, "\"unrestricted guest\""));
 	assert_non_null(strstr(why, "bit 7"));
@@ -314,8 +314,8 @@ static void test_vm_init_refusals(void **state)
 	init_core(LYNNFIELD);
 	fake_host_reset_log();
 	assert_int_equal(vmx_vm_init(vm), -V3_ENOTSUP);
-	assert_non_null(strstr(fake_host_log(),
-			       "vm t: this CPU has no unrestricted guest: real-mode guests need it"));
+	assert_non_null(strstr(fake_host_log(), "vm t: this CPU has no unrestricted guest: "
+						"real-mode guests need it"));
 	vmx_vm_deinit(vm);
 	v3_deinit();
 
@@ -472,8 +472,8 @@ static void test_ept_entries(void **state)
 		unsigned int level;
 
 		assert_int_equal(v3_nested_lookup(&pt, 2 * GiB, &hpa, &level, NULL), -V3_ENOENT);
-		assert_int_equal(v3_nested_lookup(&pt, 3 * GiB + 4 * MiB + 8192, &hpa, &level, NULL),
-				 -V3_ENOENT);
+		assert_int_equal(v3_nested_lookup(&pt, 3 * GiB + 4 * MiB + 8192, &hpa, &level,
+						  NULL), -V3_ENOENT);
 	}
 	assert_int_equal(pt.mapped[2], 2 * GiB);
 	assert_int_equal(pt.mapped[1], 4 * MiB);
@@ -533,7 +533,8 @@ static void test_names(void **state)
 			    "VM entry with invalid control field(s)");
 	assert_string_equal(vmx_exit_name(VMX_RAW_VMFAIL_VALID | 8),
 			    "VM entry with invalid host-state field(s)");
-	assert_string_equal(vmx_exit_name(VMX_RAW_VMFAIL_VALID | 99), "unknown VM-instruction error");
+	assert_string_equal(vmx_exit_name(VMX_RAW_VMFAIL_VALID | 99),
+			    "unknown VM-instruction error");
 	assert_non_null(strstr(vmx_exit_name(VMX_RAW_VMFAIL_INVALID), "VMfailInvalid"));
 	assert_string_equal(vmx_exit_name(35), "unknown exit reason");
 	assert_string_equal(vmx_insn_error_name(5), "VMRESUME with non-launched VMCS");

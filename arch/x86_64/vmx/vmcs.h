@@ -289,7 +289,10 @@ static inline u64 vmcs_read(u32 field)
 
 static inline void vmcs_write(u32 field, u64 v)
 {
-	__asm__ volatile("vmwrite %[v], %[f]" : : [f] "r"((u64)field), [v] "rm"(v) : "cc", "memory");
+	__asm__ volatile("vmwrite %[v], %[f]"
+			 :
+			 : [f] "r"((u64)field), [v] "rm"(v)
+			 : "cc", "memory");
 }
 
 /* VMWRITE that says whether it worked (VMfail sets CF or ZF). */

@@ -68,6 +68,7 @@ struct vmx_vm {
 	u16 vpid;                   /* 0: this VM runs without a VPID */
 	volatile u32 ept_epoch;     /* bumped when the EPT changes */
 	bool corrupt_guest_state;   /* vmx_debug_corrupt_guest_state() */
+	bool corrupt_host_state;    /* vmx_debug_corrupt_host_state() */
 };
 
 struct vmx_vcpu {
@@ -151,10 +152,15 @@ int vmx_load_pdptes(struct v3_vcpu *vcpu);
 int vmx_set_preemption_timer(struct v3_vcpu *vcpu, u64 tsc_ticks);
 
 /*
- * Debug hook for the host's self-test (hk.test=vmx-bad-guest): make every
- * vCPU of vm enter with invalid guest CS access rights, so that VM entry
- * fails with "invalid guest state".
+ * Debug hooks for the host's self-test (hk.test=vmx-bad-guest), to be called
+ * before the VM runs. This one makes every vCPU of vm enter with invalid
+ * guest CS access rights, so that VM entry fails with "invalid guest state".
  */
 void vmx_debug_corrupt_guest_state(struct v3_vm *vm);
+/*
+ * Likewise for the host state: HOST_CR4 without CR4.VMXE, so that VMLAUNCH
+ * fails with VMfailValid, "VM entry with invalid host-state field(s)".
+ */
+void vmx_debug_corrupt_host_state(struct v3_vm *vm);
 
 #endif /* VMX_VMX_H */

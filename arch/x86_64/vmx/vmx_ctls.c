@@ -83,7 +83,8 @@ int vmx_adjust_controls(const struct vmx_ctl_field *field, u64 cap_msr, u32 want
 		unsigned int bit = (unsigned int)__builtin_ctz(refused);
 		const char *name = field->bits[bit];
 
-		v3_snprintf(why, why_len, "the CPU does not allow the %s%s%s control (bit %u of the %s)",
+		v3_snprintf(why, why_len,
+			    "the CPU does not allow the %s%s%s control (bit %u of the %s)",
 			    name ? "\"" : "", name ? name : "unnamed", name ? "\"" : "", bit,
 			    field->name);
 		return -V3_ENOTSUP;

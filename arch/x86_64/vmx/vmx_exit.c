@@ -283,8 +283,8 @@ static void log_host_state(const struct v3_vcpu *vcpu)
 	v3_err("vm %s:   host: CR0 0x%lx CR3 0x%lx CR4 0x%lx EFER 0x%lx CS 0x%lx SS 0x%lx "
 	       "TR 0x%lx RIP 0x%lx RSP 0x%lx", vcpu->vm->name, vmcs_read(VMCS_HOST_CR0),
 	       vmcs_read(VMCS_HOST_CR3), vmcs_read(VMCS_HOST_CR4), vmcs_read(VMCS_HOST_EFER),
-	       vmcs_read(VMCS_HOST_CS_SEL), vmcs_read(VMCS_HOST_SS_SEL), vmcs_read(VMCS_HOST_TR_SEL),
-	       vmcs_read(VMCS_HOST_RIP), vmcs_read(VMCS_HOST_RSP));
+	       vmcs_read(VMCS_HOST_CS_SEL), vmcs_read(VMCS_HOST_SS_SEL),
+	       vmcs_read(VMCS_HOST_TR_SEL), vmcs_read(VMCS_HOST_RIP), vmcs_read(VMCS_HOST_RSP));
 }
 
 void vmx_decode_vmfail(struct v3_vcpu *vcpu, int rc)

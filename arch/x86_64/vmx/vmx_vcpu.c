@@ -88,7 +88,7 @@ static u64 tss_base(u64 gdt_base, u16 tr)
 }
 
 /* Everything about the host that depends on the CPU; written when the VMCS arrives on one. */
-static void write_host_state(struct vmx_vcpu *s)
+static void write_host_state(struct vmx_vcpu *s, const struct vmx_vm *x)
 {
 	static const u32 sel_fields[] = {
 		VMCS_HOST_CS_SEL, VMCS_HOST_SS_SEL, VMCS_HOST_DS_SEL, VMCS_HOST_ES_SEL,
@@ -104,7 +104,7 @@ static void write_host_state(struct vmx_vcpu *s)
 	s->host_cr3 = x86_read_cr3();
 	vmcs_write(VMCS_HOST_CR0, x86_read_cr0());
 	vmcs_write(VMCS_HOST_CR3, s->host_cr3);
-	vmcs_write(VMCS_HOST_CR4, x86_read_cr4());
+	vmcs_write(VMCS_HOST_CR4, x86_read_cr4() & ~(x->corrupt_host_state ? X86_CR4_VMXE : 0));
 	vmcs_write(VMCS_HOST_FS_BASE, x86_rdmsr(MSR_FS_BASE));
 	vmcs_write(VMCS_HOST_GS_BASE, x86_rdmsr(MSR_GS_BASE));
 	vmcs_write(VMCS_HOST_TR_BASE, tss_base(gdt.base, read_sel(6)));
@@ -240,8 +240,9 @@ static int setup_vmcs(struct v3_vcpu *vcpu)
 
 	for (unsigned int i = 0; i < V3_ARRAY_SIZE(fields); i++) {
 		if (!vmcs_write_ok(fields[i].field, fields[i].value)) {
-			v3_err("vm %s: VMWRITE of VMCS field 0x%04x failed (VM-instruction error %lu)",
-			       vcpu->vm->name, fields[i].field, vmcs_read(VMCS_INSN_ERROR));
+			v3_err("vm %s: VMWRITE of VMCS field 0x%04x failed (VM-instruction "
+			       "error %lu)", vcpu->vm->name, fields[i].field,
+			       vmcs_read(VMCS_INSN_ERROR));
 			return -V3_EIO;
 		}
 	}
@@ -257,6 +258,17 @@ static int setup_vmcs(struct v3_vcpu *vcpu)
 	s->rip = s->rsp = s->rflags = s->cr0 = s->cr3 = s->cr4 = s->efer = ~0UL;
 	s->initialized = true;
 	return 0;
+}
+
+/* Drops this CPU's cached EPT translations of the VM (single-context if the CPU has it). */
+static void ept_flush(const struct vmx_vm *x)
+{
+	u64 cap = v3_core()->features.vmx.ept_vpid_cap;
+
+	if (cap & EPT_CAP_INVEPT_SINGLE)
+		vmx_invept(INVEPT_SINGLE, x->eptp);
+	else if (cap & EPT_CAP_INVEPT_ALL)
+		vmx_invept(INVEPT_ALL, 0);
 }
 
 /* Makes the VMCS current on this CPU, moving it here first if it was active elsewhere. */
@@ -287,17 +299,15 @@ static int vmcs_load(struct v3_vcpu *vcpu, unsigned int cpu)
 		if (rc)
 			return rc;
 	}
-	write_host_state(s);
+	write_host_state(s, x);
 	/*
 	 * Translations this CPU may hold for the VM's VPID or EPT are stale: the
 	 * vCPU ran elsewhere since, or a previous VM used the same VPID or EPT root.
 	 */
-	if (v->ept_vpid_cap & EPT_CAP_INVEPT_SINGLE)
-		vmx_invept(INVEPT_SINGLE, x->eptp);
-	else if (v->ept_vpid_cap & EPT_CAP_INVEPT_ALL)
-		vmx_invept(INVEPT_ALL, 0);
+	ept_flush(x);
 	if (x->vpid)
-		vmx_invvpid((v->ept_vpid_cap & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE : INVVPID_ALL,
+		vmx_invvpid((v->ept_vpid_cap & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE
+									: INVVPID_ALL,
 			    x->vpid);
 	s->ept_epoch = __atomic_load_n(&x->ept_epoch, __ATOMIC_ACQUIRE);
 	return 0;
@@ -373,6 +383,14 @@ void vmx_debug_corrupt_guest_state(struct v3_vm *vm)
 	x->corrupt_guest_state = true;
 }
 
+void vmx_debug_corrupt_host_state(struct v3_vm *vm)
+{
+	struct vmx_vm *x = vm->arch_data;
+
+	/* Applied when a vCPU's VMCS arrives on a CPU. */
+	x->corrupt_host_state = true;
+}
+
 /* ---- entry and exit ---- */
 
 static u64 cr0_real(const struct vmx_features *v, u64 cr0)
@@ -411,7 +429,9 @@ static void state_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 	if (g->efer != s->efer)
 		vmcs_write(VMCS_GUEST_EFER, s->efer = g->efer);
 	/* The guest is in IA-32e mode exactly when its EFER.LMA is set (§27.3.1.1). */
-	entry = (s->entry & ~ENTRY_IA32E_GUEST) | ((g->efer & X86_EFER_LMA) ? ENTRY_IA32E_GUEST : 0);
+	entry = s->entry & ~ENTRY_IA32E_GUEST;
+	if (g->efer & X86_EFER_LMA)
+		entry |= ENTRY_IA32E_GUEST;
 	if (entry != s->entry) {
 		vmcs_write(VMCS_ENTRY_CTLS, entry);
 		s->entry = entry;
@@ -482,7 +502,8 @@ static void inject_events(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 
 	vector = v3_highest_pending_irq(vcpu);
 	if (vector >= 0) {
-		if (!info && (vcpu->s.rflags & X86_RFLAGS_IF) && !block) {
+		if (!info && (vcpu->s.rflags & X86_RFLAGS_IF) &&
+		    !(block & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
 			v3_clear_pending_irq(vcpu, (u8)vector);
 			info = (u32)vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID;
 		} else {
@@ -559,10 +580,7 @@ int vmx_vcpu_run(struct v3_vcpu *vcpu)
 	}
 	epoch = __atomic_load_n(&x->ept_epoch, __ATOMIC_ACQUIRE);
 	if (epoch != s->ept_epoch) {
-		const struct vmx_features *v = &v3_core()->features.vmx;
-
-		vmx_invept((v->ept_vpid_cap & EPT_CAP_INVEPT_SINGLE) ? INVEPT_SINGLE : INVEPT_ALL,
-			   x->eptp);
+		ept_flush(x);
 		s->ept_epoch = epoch;
 	}
 	inject_events(vcpu, s);  /* compares RIP with the exit's: before state_to_vmcs */
@@ -593,6 +611,7 @@ int vmx_vcpu_run(struct v3_vcpu *vcpu)
 	return vcpu->exit.kind == V3_EXIT_ENTRY_FAILED ? -V3_EIO : 0;
 }
 
+/* From the VMCS, so only on the vCPU's CPU between an exit and the next entry. */
 void vmx_get_segment(struct v3_vcpu *vcpu, int seg, struct v3_segment *out)
 {
 	unsigned int i = (unsigned int)seg < V3_SEG_MAX ? (unsigned int)seg : V3_SEG_DS;
