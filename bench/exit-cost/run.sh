@@ -77,6 +77,11 @@ guest nothing. The exit counts are the VMM's own statistics for the whole
 run; the compute loop adds none (no exit kind grows with it: the io exits
 are the guest's report lines and port-I/O loop, the rest are the loops).
 
+Under Bochs the TSC counts emulated time (ips=200M instructions per emulated
+second), so its rates are per emulated second: they compare AMD-V with VT-x
+inside the same emulator, not with QEMU. In wall-clock time Bochs does about
+45-55k exits per second on this machine.
+
 Regenerate: \`make bench-exit-cost\` (BENCH_BOCHS=0 to skip Bochs).
 Machine: $(nproc) cpus, $(uname -m), QEMU $(qemu-system-x86_64 --version | head -n1 | awk '{print $4}'), Bochs 2.7; $(date -u +%Y-%m-%d).
 
