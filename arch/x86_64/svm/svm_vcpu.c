@@ -221,9 +221,15 @@ int svm_vcpu_run(struct v3_vcpu *vcpu)
 
 	state_to_vmcb(vcpu, vmcb);
 	vmcb->control.tsc_offset = vcpu->vm->tsc_offset;
-	/* Flush this ASID's translations when they may be stale here. */
-	vmcb->control.tlb_control = (s->last_cpu != (int)cpu || s->tlb_epoch != epoch ||
-				     svm->shared_asid) ? 1 : 0;
+	/*
+	 * Flush when this vCPU's translations may be stale here: only its own
+	 * ASID where the CPU can (flush-by-ASID), else the whole TLB (QEMU TCG).
+	 */
+	if (s->last_cpu != (int)cpu || s->tlb_epoch != epoch || svm->shared_asid)
+		vmcb->control.tlb_control = v3_core()->features.svm.flush_by_asid ?
+						    SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
+	else
+		vmcb->control.tlb_control = SVM_TLB_FLUSH_NONE;
 	s->last_cpu = (int)cpu;
 	s->tlb_epoch = epoch;
 	inject_events(vcpu, vmcb);

@@ -124,6 +124,11 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_INTERCEPT_MWAIT (1u << 11)
 #define SVM_INTERCEPT_XSETBV (1u << 13)
 
+/* tlb_control (APM §15.16.1) */
+#define SVM_TLB_FLUSH_NONE 0
+#define SVM_TLB_FLUSH_ALL 1
+#define SVM_TLB_FLUSH_ASID 3
+
 /* v_intr */
 #define SVM_V_IRQ (1UL << 8)
 #define SVM_V_INTR_PRIO_SHIFT 16
