@@ -100,7 +100,7 @@ $(BUILD)/obj/%.c.o: %.c $(AUTOCONF)
 $(BUILD)/obj/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	$(Q)$(NASM) $(NASMFLAGS) -I$(BUILD)/obj/host-kitten/arch/ -MD $@.d -MP -o $@ $<
+	$(Q)$(NASM) $(NASMFLAGS) -I$(BUILD)/obj/host-kitten/arch/ -Iarch/x86_64/include/arch/ -MD $@.d -MP -o $@ $<
 
 $(LIBV3): $(CORE_OBJS) tools/check-lib-symbols.sh
 	@echo "  AR      $@"
@@ -174,7 +174,7 @@ $(BUILD)/host/%.c.o: %.c $(AUTOCONF)
 $(BUILD)/host/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
 	@echo "  HOSTAS  $<"
-	$(Q)$(NASM) $(NASMFLAGS) -o $@ $<
+	$(Q)$(NASM) $(NASMFLAGS) -Iarch/x86_64/include/arch/ -o $@ $<
 
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 

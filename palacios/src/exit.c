@@ -9,6 +9,9 @@
 #include "cpuid.h"
 #include "exit.h"
 #include "hcall.h"
+#include "host_ops.h"
+#include "lib/string.h"
+#include "paging/nested.h"
 #include "io.h"
 #include "lib/printf.h"
 #include "log.h"
@@ -149,6 +152,27 @@ static int handle_exception(struct v3_vcpu *vcpu)
 	return 0;
 }
 
+/* Maps the VM's all-ones page read-only over the unmapped page at gpa. */
+static int map_ones_page(struct v3_vm *vm, u64 gpa)
+{
+	int rc = 0;
+
+	while (__atomic_exchange_n(&vm->nested_lock, 1, __ATOMIC_ACQUIRE))
+		__builtin_ia32_pause();
+	if (!vm->ones_page_hpa) {
+		vm->ones_page_hpa = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
+		if (vm->ones_page_hpa)
+			v3_memset(v3_host->paddr_to_vaddr(vm->ones_page_hpa), 0xff, V3_PAGE_SIZE);
+		else
+			rc = -V3_ENOMEM;
+	}
+	if (!rc)
+		rc = vm->arch->nested_map(vm, V3_ALIGN_DOWN(gpa, V3_PAGE_SIZE), vm->ones_page_hpa,
+					  V3_PAGE_SIZE, V3_NPT_READ);
+	__atomic_store_n(&vm->nested_lock, 0, __ATOMIC_RELEASE);
+	return rc == -V3_EEXIST ? 0 : rc;  /* another vCPU mapped it first */
+}
+
 static int handle_npf(struct v3_vcpu *vcpu)
 {
 	struct v3_vm *vm = vcpu->vm;
@@ -168,7 +192,7 @@ static int handle_npf(struct v3_vcpu *vcpu)
 		/* Reads see all ones (an empty bus); writes are dropped. */
 		if (e->npf.access & V3_NPF_WRITE)
 			return v3_vcpu_skip_insn(vcpu);
-		return vm->arch->map_ones_page(vm, e->npf.gpa);
+		return map_ones_page(vm, e->npf.gpa);
 	}
 	return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
 			       "guest %s of unmapped guest-physical address 0x%lx at RIP 0x%lx",

@@ -13,6 +13,11 @@ struct v3_gprs {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+/* The VM-entry loops (arch/x86_64/include/arch/gprs.inc) rely on this layout. */
+_Static_assert(__builtin_offsetof(struct v3_gprs, rsp) == 32 &&
+		       __builtin_offsetof(struct v3_gprs, r15) == 120,
+	       "struct v3_gprs layout is shared with gprs.inc");
+
 enum v3_seg_reg { V3_SEG_ES, V3_SEG_CS, V3_SEG_SS, V3_SEG_DS, V3_SEG_FS, V3_SEG_GS, V3_SEG_MAX };
 
 struct v3_segment {

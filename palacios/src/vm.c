@@ -79,6 +79,8 @@ static void vm_destroy(struct v3_vm *vm)
 	v3_msr_deinit(vm);
 	if (vm->arch_data)
 		vm->arch->vm_deinit(vm);
+	if (vm->ones_page_hpa)
+		v3_host->free_pages(vm->ones_page_hpa, 1);
 	v3_mem_deinit(vm);
 	v3_image_close(&vm->image);
 	v3_free(vm);

@@ -36,6 +36,7 @@ struct v3_vm {
 	u64 tsc_offset;                      /* guest TSC = host TSC + tsc_offset */
 	u8 maxphyaddr;                       /* guest physical address width */
 	u64 ones_page_hpa;                   /* <unmapped action="ones">: all-ones page */
+	volatile u32 nested_lock;            /* serializes changes to the nested tables */
 
 	unsigned int nvcpus;
 	struct v3_vcpu *vcpus;

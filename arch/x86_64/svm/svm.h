@@ -32,7 +32,7 @@ int svm_vm_init(struct v3_vm *vm);
 int svm_vm_start(struct v3_vm *vm);
 void svm_vm_deinit(struct v3_vm *vm);
 void svm_msr_intercept(struct v3_vm *vm, u32 msr, bool intercept);
-int svm_map_ones_page(struct v3_vm *vm, u64 gpa);
+int svm_nested_map(struct v3_vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
 
 int svm_vcpu_init(struct v3_vcpu *vcpu);
 void svm_vcpu_deinit(struct v3_vcpu *vcpu);

@@ -11,21 +11,7 @@
 section .text
 bits 64
 
-; struct v3_gprs offsets (vcpu.h: rax rcx rdx rbx rsp rbp rsi rdi r8..r15)
-%define G_RCX 8
-%define G_RDX 16
-%define G_RBX 24
-%define G_RBP 40
-%define G_RSI 48
-%define G_RDI 56
-%define G_R8 64
-%define G_R9 72
-%define G_R10 80
-%define G_R11 88
-%define G_R12 96
-%define G_R13 104
-%define G_R14 112
-%define G_R15 120
+%include "gprs.inc"
 
 global svm_vmrun
 ; void svm_vmrun(u64 vmcb_pa (rdi), struct v3_gprs *gprs (rsi), u64 host_vmcb_pa (rdx))

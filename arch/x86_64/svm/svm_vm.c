@@ -119,8 +119,6 @@ void svm_vm_deinit(struct v3_vm *vm)
 		v3_host->free_pages(s->msrpm_pa, SVM_MSRPM_SIZE >> V3_PAGE_SHIFT);
 	if (s->iopm)
 		v3_host->free_pages(s->iopm_pa, SVM_IOPM_SIZE >> V3_PAGE_SHIFT);
-	if (vm->ones_page_hpa)
-		v3_host->free_pages(vm->ones_page_hpa, 1);
 	if (!s->shared_asid && s->asid)
 		v3_asid_free(s->asid);
 	v3_free(s);
@@ -149,21 +147,11 @@ void svm_msr_intercept(struct v3_vm *vm, u32 msr, bool intercept)
 		s->msrpm[base + bit / 8] &= (u8)~(3u << (bit % 8));
 }
 
-int svm_map_ones_page(struct v3_vm *vm, u64 gpa)
+int svm_nested_map(struct v3_vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
 {
 	struct svm_vm *s = vm->arch_data;
-	int rc;
+	int rc = v3_nested_map(&s->npt, gpa, hpa, size, perms);
 
-	if (!vm->ones_page_hpa) {
-		vm->ones_page_hpa = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
-		if (!vm->ones_page_hpa)
-			return -V3_ENOMEM;
-		v3_memset(v3_host->paddr_to_vaddr(vm->ones_page_hpa), 0xff, V3_PAGE_SIZE);
-	}
-	rc = v3_nested_map(&s->npt, V3_ALIGN_DOWN(gpa, V3_PAGE_SIZE), vm->ones_page_hpa,
-			   V3_PAGE_SIZE, V3_NPT_READ);
-	if (rc == -V3_EEXIST)
-		rc = 0;  /* another vCPU mapped it first */
 	__atomic_fetch_add(&s->tlb_epoch, 1, __ATOMIC_RELEASE);
 	return rc;
 }

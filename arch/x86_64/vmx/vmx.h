@@ -110,7 +110,7 @@ int vmx_vm_init(struct v3_vm *vm);
 int vmx_vm_start(struct v3_vm *vm);
 void vmx_vm_deinit(struct v3_vm *vm);
 void vmx_msr_intercept(struct v3_vm *vm, u32 msr, bool intercept);
-int vmx_map_ones_page(struct v3_vm *vm, u64 gpa);
+int vmx_nested_map(struct v3_vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
 
 int vmx_vcpu_init(struct v3_vcpu *vcpu);
 void vmx_vcpu_deinit(struct v3_vcpu *vcpu);

@@ -168,8 +168,6 @@ void vmx_vm_deinit(struct v3_vm *vm)
 		v3_host->free_pages(x->msr_bitmap_pa, MSR_BITMAP_SIZE >> V3_PAGE_SHIFT);
 	if (x->io_bitmaps)
 		v3_host->free_pages(x->io_bitmaps_pa, IO_BITMAPS_SIZE >> V3_PAGE_SHIFT);
-	if (vm->ones_page_hpa)
-		v3_host->free_pages(vm->ones_page_hpa, 1);
 	if (x->vpid)
 		v3_asid_free(x->vpid);
 	v3_free(x);
@@ -200,21 +198,11 @@ void vmx_msr_intercept(struct v3_vm *vm, u32 msr, bool intercept)
 	}
 }
 
-int vmx_map_ones_page(struct v3_vm *vm, u64 gpa)
+int vmx_nested_map(struct v3_vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms)
 {
 	struct vmx_vm *x = vm->arch_data;
-	int rc;
+	int rc = v3_nested_map(&x->ept, gpa, hpa, size, perms);
 
-	if (!vm->ones_page_hpa) {
-		vm->ones_page_hpa = v3_host->alloc_pages(1, V3_PAGE_SIZE, V3_NUMA_ANY);
-		if (!vm->ones_page_hpa)
-			return -V3_ENOMEM;
-		v3_memset(v3_host->paddr_to_vaddr(vm->ones_page_hpa), 0xff, V3_PAGE_SIZE);
-	}
-	rc = v3_nested_map(&x->ept, V3_ALIGN_DOWN(gpa, V3_PAGE_SIZE), vm->ones_page_hpa,
-			   V3_PAGE_SIZE, V3_NPT_READ);
-	if (rc == -V3_EEXIST)
-		rc = 0;  /* another vCPU mapped it first */
 	/* Every vCPU runs INVEPT before its next entry. */
 	__atomic_fetch_add(&x->ept_epoch, 1, __ATOMIC_RELEASE);
 	return rc;

@@ -48,8 +48,12 @@ struct v3_arch_ops {
 	void (*vm_deinit)(struct v3_vm *vm);
 	/* Build the nested page tables from the (now final) memory map. */
 	int (*vm_start)(struct v3_vm *vm);
-	/* Map the VM's all-ones page read-only at gpa (unmapped action "ones"). */
-	int (*map_ones_page)(struct v3_vm *vm, u64 gpa);
+	/*
+	 * Add [gpa, gpa+size) -> hpa to the nested page tables (V3_NPT_* perms)
+	 * after the VM started, and make every vCPU drop stale translations
+	 * before its next entry. The caller serializes calls for one VM.
+	 */
+	int (*nested_map)(struct v3_vm *vm, u64 gpa, u64 hpa, u64 size, u32 perms);
 	/* Per-vCPU state, with the initial guest state of the VM's boot mode. */
 	int (*vcpu_init)(struct v3_vcpu *vcpu);
 	void (*vcpu_deinit)(struct v3_vcpu *vcpu);
