@@ -249,7 +249,7 @@ int v3_vcpu_run_loop(struct v3_vcpu *vcpu)
 		int rc;
 
 		if (vcpu->halted) {
-			if (v3_highest_pending_irq(vcpu) < 0) {
+			if (v3_intr_next(vcpu) < 0) {
 				v3_host->yield();
 				continue;
 			}

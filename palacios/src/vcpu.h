@@ -6,6 +6,7 @@
 #include <v3/types.h>
 
 #include "exit.h"
+#include "intr.h"
 
 /* General-purpose registers in x86 encoding order (ModRM numbering). */
 struct v3_gprs {
@@ -61,6 +62,7 @@ struct v3_vcpu {
 		bool has_error;
 		u32 error;
 	} exception;                    /* an exception to deliver on the next entry */
+	struct v3_vcpu_intr intr;       /* interrupt controllers delivering to this vCPU */
 	volatile bool halted;
 	bool launched;                  /* has entered the guest at least once */
 

@@ -6,6 +6,7 @@
 #include <v3/vm.h>
 
 #include "config/config.h"
+#include "intr.h"
 #include "lib/range_table.h"
 #include "mem.h"
 #include "vcpu.h"
@@ -27,6 +28,7 @@ struct v3_vm {
 	volatile u32 waiter_cpu;             /* 1 + the CPU in v3_vm_wait, 0 if none */
 
 	struct v3_mem_map mem;
+	struct v3_intr_state intr;            /* interrupt lines and their controllers */
 	struct v3_range_table io_hooks;      /* port ranges -> struct v3_io_hook */
 	struct v3_range_table msr_hooks;     /* MSR index -> struct v3_msr_hook */
 	struct v3_range_table cpuid_hooks;   /* leaf -> struct v3_cpuid_hook */

@@ -199,11 +199,11 @@ static void inject_events(struct v3_vcpu *vcpu, struct vmcb *vmcb)
 		vcpu->exception.valid = false;
 		return;
 	}
-	vector = v3_highest_pending_irq(vcpu);
+	vector = v3_intr_next(vcpu);
 	if (vector < 0)
 		return;
 	if ((vmcb->save.rflags & RFLAGS_IF) && !(c->interrupt_shadow & 1)) {
-		v3_clear_pending_irq(vcpu, (u8)vector);
+		v3_intr_ack(vcpu, (u8)vector);
 		c->eventinj = (u64)vector | SVM_EVT_TYPE_INTR | SVM_EVT_VALID;
 	} else {
 		c->v_intr |= SVM_V_IRQ | (0xfUL << SVM_V_INTR_PRIO_SHIFT) | SVM_V_IGN_TPR;

@@ -500,11 +500,11 @@ static void inject_events(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 		vcpu->exception.valid = false;
 	}
 
-	vector = v3_highest_pending_irq(vcpu);
+	vector = v3_intr_next(vcpu);
 	if (vector >= 0) {
 		if (!info && (vcpu->s.rflags & X86_RFLAGS_IF) &&
 		    !(block & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
-			v3_clear_pending_irq(vcpu, (u8)vector);
+			v3_intr_ack(vcpu, (u8)vector);
 			info = (u32)vector | INTR_TYPE_EXT_INTR | INTR_INFO_VALID;
 		} else {
 			proc |= PROC_INTR_WINDOW_EXIT;
