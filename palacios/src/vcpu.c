@@ -248,6 +248,8 @@ int v3_vcpu_run_loop(struct v3_vcpu *vcpu)
 	while (v3_vm_running(vm)) {
 		int rc;
 
+		if (vcpu->timers || vcpu->host_timer_deadline)
+			v3_vtimers_run(vcpu, __builtin_ia32_rdtsc());
 		if (vcpu->halted) {
 			if (v3_intr_next(vcpu) < 0) {
 				v3_host->yield();
@@ -265,6 +267,10 @@ int v3_vcpu_run_loop(struct v3_vcpu *vcpu)
 		}
 		if (v3_handle_exit(vcpu) < 0)
 			break;
+	}
+	if (vcpu->host_timer_deadline) {
+		v3_host->timer_cancel();
+		vcpu->host_timer_deadline = 0;
 	}
 	if (__atomic_sub_fetch(&vm->vcpus_running, 1, __ATOMIC_ACQ_REL) == 0 && vm->waiter_cpu)
 		v3_host->kick_cpu(vm->waiter_cpu - 1);

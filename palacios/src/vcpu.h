@@ -7,6 +7,7 @@
 
 #include "exit.h"
 #include "intr.h"
+#include "vtimer.h"
 
 /* General-purpose registers in x86 encoding order (ModRM numbering). */
 struct v3_gprs {
@@ -63,6 +64,8 @@ struct v3_vcpu {
 		u32 error;
 	} exception;                    /* an exception to deliver on the next entry */
 	struct v3_vcpu_intr intr;       /* interrupt controllers delivering to this vCPU */
+	struct v3_vtimer *timers;       /* armed virtual timers, earliest first */
+	u64 host_timer_deadline;        /* what the host's one-shot timer is armed for */
 	volatile bool halted;
 	bool launched;                  /* has entered the guest at least once */
 
