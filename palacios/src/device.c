@@ -67,6 +67,27 @@ int v3_devices_create(struct v3_vm *vm)
 	return 0;
 }
 
+int v3_devices_vcpus_ready(struct v3_vm *vm)
+{
+	for (struct v3_device *d = vm->devices; d; d = d->next) {
+		int rc = d->cls->vcpus_ready ? d->cls->vcpus_ready(vm, d->priv) : 0;
+
+		if (rc) {
+			v3_err("vm %s: device %s (%s) failed to attach to its vcpus (%d)", vm->name,
+			       d->id ? d->id : "?", d->cls->name, rc);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void v3_devices_dump(const struct v3_vm *vm)
+{
+	for (const struct v3_device *d = vm->devices; d; d = d->next)
+		if (d->cls->dump)
+			d->cls->dump(d->priv);
+}
+
 static void free_list(struct v3_device *d)
 {
 	if (!d)

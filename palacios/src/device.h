@@ -18,6 +18,13 @@ struct v3_device_class {
 	/* Create one instance from its config element; *priv is handed to free. */
 	int (*create)(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **priv);
 	void (*free)(void *priv);
+	/*
+	 * Optional: called once all vCPUs exist (devices are created before
+	 * them), e.g. to register an interrupt source on a vCPU.
+	 */
+	int (*vcpus_ready)(struct v3_vm *vm, void *priv);
+	/* Optional: log the device's state (v3_devices_dump, CONFIG_V3_DEBUG builds). */
+	void (*dump)(void *priv);
 };
 
 struct v3_device {
@@ -32,6 +39,10 @@ extern const struct v3_device_class *const v3_device_classes[];
 
 int v3_devices_create(struct v3_vm *vm);
 void v3_devices_free(struct v3_vm *vm);
+/* Calls each device's vcpus_ready in creation order; the first error stops. */
+int v3_devices_vcpus_ready(struct v3_vm *vm);
+/* Calls each device's dump. */
+void v3_devices_dump(const struct v3_vm *vm);
 
 /* A numeric attribute (0x hex or decimal) of a device element, or def when absent. */
 int v3_cfg_u64(const struct v3_cfg_node *n, const char *attr, u64 def, u64 max, u64 *out);

@@ -7,6 +7,7 @@
 #include <arch/backend.h>
 
 #include "cpuid.h"
+#include "emulate.h"
 #include "exit.h"
 #include "hcall.h"
 #include "host_ops.h"
@@ -173,6 +174,21 @@ static int map_ones_page(struct v3_vm *vm, u64 gpa)
 	return rc == -V3_EEXIST ? 0 : rc;  /* another vCPU mapped it first */
 }
 
+/* An access to a hooked MMIO region: emulate the instruction against the region's callbacks. */
+static int handle_mmio(struct v3_vcpu *vcpu, u64 gpa)
+{
+	char why[160];
+	int rc = v3_emulate_mmio(vcpu, gpa, why, sizeof(why));
+
+	if (!rc) {
+		__atomic_fetch_add(&vcpu->vm->mmio_emulated, 1, __ATOMIC_RELAXED);
+		return 0;
+	}
+	if (rc == -V3_ESTOPPED)
+		return rc;
+	return stop_unhandled(vcpu, why);
+}
+
 static int handle_npf(struct v3_vcpu *vcpu)
 {
 	struct v3_vm *vm = vcpu->vm;
@@ -181,8 +197,10 @@ static int handle_npf(struct v3_vcpu *vcpu)
 	const char *access = (e->npf.access & V3_NPF_FETCH) ? "fetch"
 			     : (e->npf.access & V3_NPF_WRITE) ? "write" : "read";
 
+	if (r && r->kind == V3_REGION_MMIO && (e->npf.access & V3_NPF_FETCH))
+		return stop_unhandled(vcpu, "instruction fetch from an MMIO region");
 	if (r && r->kind == V3_REGION_MMIO)
-		return stop_unhandled(vcpu, "MMIO access needs the instruction emulator");
+		return handle_mmio(vcpu, e->npf.gpa);
 	if (r)
 		return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
 				       "nested page fault on mapped guest memory at 0x%lx (%s, "

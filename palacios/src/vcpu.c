@@ -144,6 +144,11 @@ static int linear_copy(struct v3_vcpu *vcpu, u64 la, void *buf, unsigned int len
 	return 0;
 }
 
+int v3_vcpu_translate(struct v3_vcpu *vcpu, u64 la, u32 access, u64 *gpa)
+{
+	return translate(vcpu, la, access, true, gpa);
+}
+
 int v3_vcpu_read_linear(struct v3_vcpu *vcpu, u64 la, void *buf, unsigned int len)
 {
 	return linear_copy(vcpu, la, buf, len, 0, true);

@@ -94,6 +94,13 @@ int v3_vcpu_skip_insn(struct v3_vcpu *vcpu);
 int v3_vcpu_read_linear(struct v3_vcpu *vcpu, u64 la, void *buf, unsigned int len);
 int v3_vcpu_write_linear(struct v3_vcpu *vcpu, u64 la, const void *buf, unsigned int len);
 
+/*
+ * The guest-physical address of linear address la for an access of kind
+ * access (V3_ACC_WRITE or 0, paging/walk.h) by the guest at its CPL: 0, 1
+ * when it faults (the #PF or #GP is queued for the guest), or <0.
+ */
+int v3_vcpu_translate(struct v3_vcpu *vcpu, u64 la, u32 access, u64 *gpa);
+
 /* Reads up to len guest instruction bytes at RIP; returns how many, or <0. */
 int v3_vcpu_fetch_insn(struct v3_vcpu *vcpu, u8 *buf, unsigned int len);
 

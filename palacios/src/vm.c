@@ -51,17 +51,21 @@ void v3_vm_set_stopped(struct v3_vm *vm, enum v3_stop_reason reason, s64 status,
 		v3_host->kick_cpu(vm->waiter_cpu - 1);
 }
 
-/* Copies the boot file into guest memory (the config checked it fits). */
-static int load_boot_file(struct v3_vm *vm)
+static int boot_write(void *ctx, u64 gpa, const void *buf, u64 len)
 {
-	const struct v3_image_file *f = vm->cfg.boot.file;
+	return v3_gpa_write(ctx, gpa, buf, len);
+}
 
-	if (v3_gpa_write(vm, vm->cfg.boot.load_gpa, f->data, f->size)) {
-		v3_err("vm %s: boot file \"%s\" (%lu bytes) does not fit at 0x%lx", vm->name, f->id,
-		       f->size, vm->cfg.boot.load_gpa);
-		return -V3_EINVAL;
-	}
-	return 0;
+/* Loads what <boot> names and decides the first vCPU's state (boot/boot.c). */
+static int load_boot(struct v3_vm *vm)
+{
+	struct v3_boot_target t = { .mem_size = vm->cfg.mem_size, .ctx = vm, .write = boot_write };
+	char err[256];
+	int rc = v3_boot_load(&vm->cfg, &t, &vm->boot, err, sizeof(err));
+
+	if (rc)
+		v3_err("vm %s: %s", vm->name, err);
+	return rc;
 }
 
 static void vm_destroy(struct v3_vm *vm)
@@ -91,7 +95,7 @@ static int vm_setup(struct v3_vm *vm)
 	int rc = v3_mem_init(vm);
 
 	if (!rc)
-		rc = load_boot_file(vm);
+		rc = load_boot(vm);
 	if (!rc)
 		rc = vm->arch->vm_init(vm);
 	if (!rc)
@@ -112,7 +116,7 @@ static int vm_setup(struct v3_vm *vm)
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return v3_devices_vcpus_ready(vm);
 }
 
 int v3_vm_create(const void *image, u64 len, struct v3_vm **out)
@@ -280,8 +284,13 @@ void v3_vm_report(const struct v3_vm *vm)
 		v3_info("vm %s: vcpu %u on cpu %u: %lu exits:%s", vm->name, i, v->host_cpu, v->exits,
 			pos ? line : " none");
 	}
+	if (vm->mmio_emulated)
+		v3_info("vm %s: %lu MMIO instructions emulated", vm->name, vm->mmio_emulated);
 	if (vm->unhandled_io)
 		v3_info("vm %s: %lu accesses to unhooked I/O ports", vm->name, vm->unhandled_io);
+#ifdef CONFIG_V3_DEBUG
+	v3_devices_dump(vm);
+#endif
 }
 
 void v3_vm_free(struct v3_vm *vm)

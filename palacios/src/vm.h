@@ -5,6 +5,7 @@
 
 #include <v3/vm.h>
 
+#include "boot/boot.h"
 #include "config/config.h"
 #include "intr.h"
 #include "lib/range_table.h"
@@ -18,6 +19,7 @@ struct v3_vm {
 	char name[V3_CFG_NAME_MAX];
 	struct v3_image image;
 	struct v3_vm_config cfg;
+	struct v3_boot_state boot;           /* the first vCPU's state (boot/boot.h) */
 	const struct v3_arch_ops *arch;
 	void *arch_data;
 
@@ -34,6 +36,7 @@ struct v3_vm {
 	struct v3_range_table cpuid_hooks;   /* leaf -> struct v3_cpuid_hook */
 	struct v3_range_table hcalls;        /* number -> struct v3_hcall */
 	u64 unhandled_io;                    /* accesses to ports nobody hooked */
+	u64 mmio_emulated;                   /* MMIO instructions emulated (all vCPUs) */
 
 	u64 tsc_offset;                      /* guest TSC = host TSC + tsc_offset */
 	u8 maxphyaddr;                       /* guest physical address width */

@@ -4,12 +4,16 @@
 # flat binary build/guests/NAME.bin loaded at 0x10000, and packed with
 # tests/guests/NAME.xml into the VM image build/guests/NAME.img.
 # twovm-N is twovm.c built with -DVM_ID=N.
+# The assembly guests (ASM_GUESTS: tests/guests/NAME.asm, with asm-check.inc) are
+# flat binaries NASM assembles on their own; they test the boot kinds other than
+# flat real mode, so they start where their config says (multiboot, long mode).
 
 GUEST_DIR := $(BUILD)/guests
 V3_PACK ?= $(BUILD)/v3-pack
 GUESTS := cpuid hypercall portio msr memory mem-stop exceptions hlt-irq triple-fault \
-	twovm-1 twovm-2
-GUEST_IMAGES := $(patsubst %,$(GUEST_DIR)/%.img,$(GUESTS))
+	twovm-1 twovm-2 uart
+ASM_GUESTS := multiboot long-entry
+GUEST_IMAGES := $(patsubst %,$(GUEST_DIR)/%.img,$(GUESTS) $(ASM_GUESTS))
 
 GUEST_CFLAGS := -std=gnu11 -m64 -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
 	-fno-pic -fno-pie -mcmodel=small -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
@@ -47,6 +51,18 @@ $(GUEST_DIR)/%.bin: $(GUEST_DIR)/%.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+$(patsubst %,$(GUEST_DIR)/%.bin,$(ASM_GUESTS)): $(GUEST_DIR)/%.bin: tests/guests/%.asm \
+		tests/guests/asm-check.inc
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f bin -Itests/guests/ -o $@ $<
+
+# multiboot.img carries a module next to its kernel.
+$(GUEST_DIR)/multiboot-module.txt: tests/guests/multiboot-module.txt
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+$(GUEST_DIR)/multiboot.img: $(GUEST_DIR)/multiboot-module.txt
+
 # The config goes next to the binary it names (<file filename="NAME.bin">):
 # v3-pack resolves file names against the config's directory.
 $(GUEST_DIR)/%.xml: tests/guests/%.xml
@@ -59,7 +75,8 @@ $(GUEST_DIR)/%.img: $(GUEST_DIR)/%.xml $(GUEST_DIR)/%.bin $(V3_PACK)
 
 # Keep the intermediate files (make would delete them after packing).
 .SECONDARY: $(GUEST_RT_OBJS) $(foreach g,$(GUESTS),$(GUEST_DIR)/obj/$(g).o $(GUEST_DIR)/$(g).elf \
-	$(GUEST_DIR)/$(g).bin $(GUEST_DIR)/$(g).xml)
+	$(GUEST_DIR)/$(g).bin $(GUEST_DIR)/$(g).xml) \
+	$(foreach g,$(ASM_GUESTS),$(GUEST_DIR)/$(g).bin $(GUEST_DIR)/$(g).xml)
 
 .PHONY: guests
 guests: $(GUEST_IMAGES)

@@ -242,6 +242,42 @@ static void test_ok_cases(void **state)
 	assert_int_equal(cfg.ncores, 64);
 }
 
+/* <boot kind="linux">: the kernel, the optional initrd and command line. */
+static void test_linux(void **state)
+{
+	struct v3_vm_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(VM(MEM "<boot kind='linux' kernel='kernel' initrd='disk' "
+				  "cmdline='console=ttyS0 quiet'/>"), &cfg), 0);
+	assert_int_equal(cfg.boot.kind, V3_BOOT_LINUX);
+	assert_ptr_equal(cfg.boot.file, v3_image_file(&img, "kernel"));
+	assert_ptr_equal(cfg.boot.initrd, v3_image_file(&img, "disk"));
+	assert_string_equal(cfg.boot.cmdline, "console=ttyS0 quiet");
+	assert_int_equal(parse(VM(MEM "<boot kind='linux' kernel='kernel'/>"), &cfg), 0);
+	assert_null(cfg.boot.initrd);
+	assert_string_equal(cfg.boot.cmdline, "");
+}
+
+/* <boot kind="multiboot">: the kernel, command line and modules. */
+static void test_multiboot(void **state)
+{
+	struct v3_vm_config cfg;
+
+	(void)state;
+	assert_int_equal(parse(VM(MEM "<boot kind='multiboot' kernel='kernel' cmdline='a b' "
+				  "modules=' disk  kernel '/>"), &cfg), 0);
+	assert_int_equal(cfg.boot.kind, V3_BOOT_MULTIBOOT);
+	assert_ptr_equal(cfg.boot.file, v3_image_file(&img, "kernel"));
+	assert_string_equal(cfg.boot.cmdline, "a b");
+	assert_int_equal(cfg.boot.nmodules, 2);
+	assert_ptr_equal(cfg.boot.modules[0], v3_image_file(&img, "disk"));
+	assert_ptr_equal(cfg.boot.modules[1], v3_image_file(&img, "kernel"));
+	assert_int_equal(parse(VM(MEM "<boot kind='multiboot' kernel='kernel'/>"), &cfg), 0);
+	assert_int_equal(cfg.boot.nmodules, 0);
+	assert_string_equal(cfg.boot.cmdline, "");
+}
+
 /* 64 vCPUs, each pinned. */
 static void test_max_cores(void **state)
 {
@@ -367,8 +403,25 @@ static const struct bad_case bad_cases[] = {
 
 	/* <boot> */
 	{ VM(MEM "<boot file='kernel' load='0' entry='0' mode='long'/>"), "<boot>: kind is required" },
-	{ VM(MEM "<boot kind='linux' file='kernel' load='0' entry='0' mode='long'/>"),
-	  "<boot>: kind \"linux\" is not one of flat (linux and multiboot are not supported yet)" },
+	{ VM(MEM "<boot kind='bios' file='kernel' load='0' entry='0' mode='long'/>"),
+	  "<boot>: kind \"bios\" is not one of flat, linux, multiboot" },
+	{ VM(MEM "<boot kind='multiboot' kernel='kernel' initrd='disk'/>"),
+	  "<boot>: unknown attribute initrd (expected: kind kernel cmdline modules)" },
+	{ VM(MEM "<boot kind='multiboot' modules='disk'/>"), "<boot>: kernel is required" },
+	{ VM(MEM "<boot kind='multiboot' kernel='kernel' modules='disk nothere'/>"),
+	  "<boot>: modules: \"nothere\" is not one of the image's <files>" },
+	{ VM(MEM "<boot kind='multiboot' kernel='kernel' modules='disk aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'/>"),
+	  "<boot>: modules: id \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is too long" },
+	{ VM(MEM "<boot kind='multiboot' kernel='kernel' modules='disk disk disk disk disk disk "
+		"disk disk disk disk disk disk disk disk disk disk disk'/>"),
+	  "<boot>: modules: more than 16" },
+	{ VM(MEM "<boot kind='linux' file='kernel'/>"),
+	  "<boot>: unknown attribute file (expected: kind kernel initrd cmdline)" },
+	{ VM(MEM "<boot kind='linux' cmdline='x'/>"), "<boot>: kernel is required" },
+	{ VM(MEM "<boot kind='linux' kernel='nothere'/>"),
+	  "<boot>: kernel \"nothere\" is not one of the image's <files>" },
+	{ VM(MEM "<boot kind='linux' kernel='kernel' initrd='nothere'/>"),
+	  "<boot>: initrd \"nothere\" is not one of the image's <files>" },
 	{ VM(MEM "<boot kind='flat' load='0' entry='0' mode='long'/>"), "<boot>: file is required" },
 	{ VM(MEM "<boot kind='flat' file='nothere' load='0' entry='0' mode='long'/>"),
 	  "<boot>: file \"nothere\" is not one of the image's <files>" },
@@ -486,6 +539,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_message_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ok_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_max_cores, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linux, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multiboot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_cases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_larger_than_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_root, setup, teardown),

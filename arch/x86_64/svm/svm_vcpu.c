@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * AMD-V per-vCPU state and guest entry: the VMCB, the guest's initial state
- * for its boot mode, event injection (APM §15.20: EVENTINJ, re-injection of
+ * (the core's boot state, boot/boot.h), event injection (APM §15.20: EVENTINJ, re-injection of
  * an event whose delivery an exit interrupted, the virtual interrupt window
  * of §15.21.4) and the VMRUN round trip.
  */
@@ -19,62 +19,48 @@
 #define DEFAULT_PAT 0x0007040600070406UL
 #define EXC_UD 6
 
-/* Segment attributes in VMCB form: type | S << 4 | DPL << 5 | P << 7 | AVL, L, D/B, G << 8. */
-#define ATTR_CODE16 0x009b
-#define ATTR_DATA16 0x0093
-#define ATTR_CODE32 0x0c9b
-#define ATTR_DATA32 0x0c93
-#define ATTR_LDT 0x0082
-#define ATTR_TSS32_BUSY 0x008b
-
-static void set_seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attrib)
+static void set_seg(struct vmcb_seg *s, const struct v3_segment *from)
 {
-	*s = (struct vmcb_seg){ .selector = sel, .attrib = attrib, .limit = limit, .base = base };
+	*s = (struct vmcb_seg){ .selector = from->selector, .attrib = from->attrib,
+				.limit = from->limit, .base = from->base };
 }
 
-/* The state the boot mode promises (docs/vm-config.md, <boot mode=...>). */
-static int init_guest_state(struct v3_vcpu *vcpu, struct vmcb_save *g)
+/* The boot state the core decided (boot/boot.h), in VMCB form: the same attribute layout. */
+static void init_guest_state(struct v3_vcpu *vcpu, struct vmcb_save *g)
 {
-	const struct v3_vm_config *cfg = &vcpu->vm->cfg;
-	u64 entry = cfg->boot.entry;
+	const struct v3_boot_state *b = &vcpu->vm->boot;
+	struct vmcb_seg *segs[V3_SEG_MAX] = {
+		[V3_SEG_ES] = &g->es, [V3_SEG_CS] = &g->cs, [V3_SEG_SS] = &g->ss,
+		[V3_SEG_DS] = &g->ds, [V3_SEG_FS] = &g->fs, [V3_SEG_GS] = &g->gs,
+	};
 
-	g->efer = X86_EFER_SVME;  /* VMRUN requires it; the guest never sees it */
 	g->g_pat = DEFAULT_PAT;
 	g->dr6 = 0xffff0ff0;
 	g->dr7 = 0x400;
-	g->rflags = RFLAGS_FIXED;
-	set_seg(&g->gdtr, 0, 0, 0xffff, 0);
-	set_seg(&g->idtr, 0, 0, 0xffff, 0);
-	set_seg(&g->ldtr, 0, 0, 0xffff, ATTR_LDT);
-
-	switch (cfg->boot.mode) {
-	case V3_BOOT_REAL: {
-		u16 cs = (u16)((entry >> 4) & 0xf000);
-
-		g->cr0 = X86_CR0_ET;
-		set_seg(&g->cs, cs, (u64)cs << 4, 0xffff, ATTR_CODE16);
-		set_seg(&g->ds, 0, 0, 0xffff, ATTR_DATA16);
-		g->es = g->ss = g->fs = g->gs = g->ds;
-		/* A 32-bit busy TSS, as at reset: a 16-bit one blocks the later switch to long mode. */
-		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS32_BUSY);
-		g->rip = entry & 0xffff;
-		break;
-	}
-	case V3_BOOT_PROTECTED:
-		/* Flat 32-bit protected mode, paging off, as a multiboot loader leaves it. */
-		g->cr0 = X86_CR0_ET | X86_CR0_PE;
-		set_seg(&g->cs, 0x08, 0, 0xffffffff, ATTR_CODE32);
-		set_seg(&g->ds, 0x10, 0, 0xffffffff, ATTR_DATA32);
-		g->es = g->ss = g->fs = g->gs = g->ds;
-		set_seg(&g->tr, 0, 0, 0xffff, ATTR_TSS32_BUSY);
-		g->rip = entry;
-		break;
-	default:
-		v3_err("vm %s: boot mode long is not supported by the AMD-V backend yet",
-		       vcpu->vm->name);
-		return -V3_ENOTSUP;
-	}
-	return 0;
+	for (unsigned int i = 0; i < V3_SEG_MAX; i++)
+		set_seg(segs[i], &b->seg[i]);
+	set_seg(&g->gdtr, &b->gdtr);
+	set_seg(&g->idtr, &b->idtr);
+	set_seg(&g->ldtr, &b->ldtr);
+	set_seg(&g->tr, &b->tr);
+	/* CPL is SS.DPL; the VMCB keeps it apart. */
+	g->cpl = (u8)((b->seg[V3_SEG_SS].attrib >> 5) & 3);
+	/* The registers the core owns go in at every entry (state_to_vmcb). */
+	vcpu->s.gprs = b->gprs;
+	vcpu->s.rip = b->rip;
+	vcpu->s.rflags = b->rflags | RFLAGS_FIXED;
+	vcpu->s.cr0 = b->cr0;
+	vcpu->s.cr3 = b->cr3;
+	vcpu->s.cr4 = b->cr4;
+	vcpu->s.efer = b->efer;
+	g->rip = b->rip;
+	g->rsp = b->gprs.rsp;
+	g->rax = b->gprs.rax;
+	g->rflags = vcpu->s.rflags;
+	g->cr0 = b->cr0;
+	g->cr3 = b->cr3;
+	g->cr4 = b->cr4;
+	g->efer = b->efer | X86_EFER_SVME;  /* VMRUN requires SVME; the guest never sees it */
 }
 
 int svm_vcpu_init(struct v3_vcpu *vcpu)
@@ -83,7 +69,6 @@ int svm_vcpu_init(struct v3_vcpu *vcpu)
 	struct svm_vm *svm = vm->arch_data;
 	struct svm_vcpu *s;
 	struct vmcb_control *c;
-	int rc;
 
 	if (!svm->npt.root_pa) {
 		v3_err("vm %s: this CPU has no nested paging and shadow paging is not "
@@ -120,13 +105,7 @@ int svm_vcpu_init(struct v3_vcpu *vcpu)
 	c->np_enable = 1;
 	c->n_cr3 = svm->npt.root_pa;
 
-	rc = init_guest_state(vcpu, &s->vmcb->save);
-	if (rc)
-		return rc;
-	vcpu->s.rip = s->vmcb->save.rip;
-	vcpu->s.rflags = s->vmcb->save.rflags;
-	vcpu->s.cr0 = s->vmcb->save.cr0;
-	vcpu->s.efer = 0;
+	init_guest_state(vcpu, &s->vmcb->save);
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * Intel VT-x per-vCPU state and guest entry: the VMCS (SDM Vol. 3C ch. 25),
  * made active and current on the CPU that runs the vCPU (§25.1, §25.11.1:
  * VMCLEAR on the old CPU before VMPTRLD on a new one), its host state
- * (§25.5), the guest state of the VM's boot mode (§25.4), the CR0/CR4
+ * (§25.5), the core's boot state in guest-state fields (§25.4), the CR0/CR4
  * guest/host masks and read shadows (§25.6.6), event injection (§27.6:
  * re-injection of an event whose delivery an exit interrupted, queued
  * exceptions, interrupts with interrupt-window exiting, §25.6.2) and the
@@ -23,14 +23,7 @@
 #define EXC_UD 6
 #define EXC_NMI 2
 
-/* Access rights in VMCS form (§25.4.1): type | S << 4 | DPL << 5 | P << 7 | L, D/B, G << 13.. */
-#define AR_CODE16 0x009bu
-#define AR_DATA16 0x0093u
-#define AR_CODE32 0xc09bu
-#define AR_DATA32 0xc093u
-#define AR_LDT 0x0082u
-#define AR_TSS32_BUSY 0x008bu
-/* What the debug hook puts in CS: a code segment that is not present. */
+/* What the debug hook puts in CS: a code segment that is not present (§25.4.1 AR form). */
 #define AR_CORRUPT_CS 0x001bu
 
 static const u32 switched_msrs[VMX_SWITCHED_MSRS] = {
@@ -121,69 +114,36 @@ static void write_host_state(struct vmx_vcpu *s, const struct vmx_vm *x)
 		s->host_msrs[i].value = x86_rdmsr(switched_msrs[i]);
 }
 
-/* ---- guest state of the boot mode (docs/vm-config.md, <boot mode=...>) ---- */
+/* ---- the boot state the core decided (boot/boot.h), in VMCS form ---- */
 
-static void set_seg(unsigned int seg, u16 sel, u64 base, u32 limit, u32 ar)
+/* seg: 0..5 as enum v3_seg_reg, 6 LDTR, 7 TR (the VMCS field order, §B.1.2). */
+static void set_seg(unsigned int seg, const struct v3_segment *from)
 {
-	vmcs_write(VMCS_GUEST_ES_SEL + 2 * seg, sel);
-	vmcs_write(VMCS_GUEST_ES_BASE + 2 * seg, base);
-	vmcs_write(VMCS_GUEST_ES_LIMIT + 2 * seg, limit);
+	/* A null segment (attrib 0) must be marked unusable (§25.4.1). */
+	u32 ar = from->attrib ? vmx_ar_from_attrib(from->attrib) : VMX_AR_UNUSABLE;
+
+	vmcs_write(VMCS_GUEST_ES_SEL + 2 * seg, from->selector);
+	vmcs_write(VMCS_GUEST_ES_BASE + 2 * seg, from->base);
+	vmcs_write(VMCS_GUEST_ES_LIMIT + 2 * seg, from->limit);
 	vmcs_write(VMCS_GUEST_ES_AR + 2 * seg, ar);
-}
-
-/* RIP and CR0 of the boot mode; the check that the backend can start it. */
-static int boot_regs(const struct v3_vm *vm, u64 *rip, u64 *cr0)
-{
-	u64 entry = vm->cfg.boot.entry;
-
-	switch (vm->cfg.boot.mode) {
-	case V3_BOOT_REAL:
-		*rip = entry & 0xffff;
-		*cr0 = X86_CR0_ET;
-		return 0;
-	case V3_BOOT_PROTECTED:
-		*rip = entry;
-		*cr0 = X86_CR0_ET | X86_CR0_PE;
-		return 0;
-	default:
-		v3_err("vm %s: boot mode long is not supported by the VT-x backend yet", vm->name);
-		return -V3_ENOTSUP;
-	}
 }
 
 static void write_guest_state(struct v3_vcpu *vcpu)
 {
 	const struct v3_vm *vm = vcpu->vm;
 	const struct vmx_vm *x = vm->arch_data;
-	u64 entry = vm->cfg.boot.entry;
+	const struct v3_boot_state *b = &vm->boot;
 
-	if (vm->cfg.boot.mode == V3_BOOT_REAL) {
-		u16 cs = (u16)((entry >> 4) & 0xf000);
-
-		set_seg(V3_SEG_CS, cs, (u64)cs << 4, 0xffff, AR_CODE16);
-		for (unsigned int seg = 0; seg < V3_SEG_MAX; seg++)
-			if (seg != V3_SEG_CS)
-				set_seg(seg, 0, 0, 0xffff, AR_DATA16);
-		/*
-		 * A 32-bit busy TSS as after RESET (SDM Vol. 3A Table 10-1): a
-		 * 16-bit one would make the guest's switch to long mode fault.
-		 */
-		set_seg(7, 0, 0, 0xffff, AR_TSS32_BUSY);
-	} else {
-		/* Flat 32-bit protected mode, paging off, as a multiboot loader leaves it. */
-		set_seg(V3_SEG_CS, 0x08, 0, 0xffffffff, AR_CODE32);
-		for (unsigned int seg = 0; seg < V3_SEG_MAX; seg++)
-			if (seg != V3_SEG_CS)
-				set_seg(seg, 0x10, 0, 0xffffffff, AR_DATA32);
-		set_seg(7, 0, 0, 0xffff, AR_TSS32_BUSY);
-	}
-	set_seg(6, 0, 0, 0xffff, AR_LDT);
+	for (unsigned int seg = 0; seg < V3_SEG_MAX; seg++)
+		set_seg(seg, &b->seg[seg]);
+	set_seg(6, &b->ldtr);
+	set_seg(7, &b->tr);
 	if (x->corrupt_guest_state)
 		vmcs_write(VMCS_GUEST_ES_AR + 2 * V3_SEG_CS, AR_CORRUPT_CS);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, 0xffff);
-	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
-	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, b->gdtr.base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, b->gdtr.limit);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, b->idtr.base);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, b->idtr.limit);
 	vmcs_write(VMCS_GUEST_DR7, 0x400);
 	vmcs_write(VMCS_GUEST_DEBUGCTL, 0);
 	vmcs_write(VMCS_GUEST_PAT, DEFAULT_PAT);
@@ -319,11 +279,8 @@ int vmx_vcpu_init(struct v3_vcpu *vcpu)
 {
 	const struct vmx_features *v = &v3_core()->features.vmx;
 	struct vmx_vcpu *s;
-	u64 rip, cr0;
-	int rc = boot_regs(vcpu->vm, &rip, &cr0);
+	const struct v3_boot_state *b = &vcpu->vm->boot;
 
-	if (rc)
-		return rc;
 	s = v3_zalloc(sizeof(*s));
 	if (!s)
 		return -V3_ENOMEM;
@@ -342,10 +299,14 @@ int vmx_vcpu_init(struct v3_vcpu *vcpu)
 	for (unsigned int i = 0; i < VMX_SWITCHED_MSRS; i++)
 		s->guest_msrs[i].index = s->host_msrs[i].index = switched_msrs[i];
 
-	vcpu->s.rip = rip;
-	vcpu->s.rflags = RFLAGS_FIXED;
-	vcpu->s.cr0 = cr0;
-	vcpu->s.cr3 = vcpu->s.cr4 = vcpu->s.efer = 0;
+	/* The registers the core owns go in at the first entry (state_to_vmcs). */
+	vcpu->s.gprs = b->gprs;
+	vcpu->s.rip = b->rip;
+	vcpu->s.rflags = b->rflags | RFLAGS_FIXED;
+	vcpu->s.cr0 = b->cr0;
+	vcpu->s.cr3 = b->cr3;
+	vcpu->s.cr4 = b->cr4;
+	vcpu->s.efer = b->efer;
 	return 0;
 }
 

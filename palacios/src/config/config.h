@@ -78,7 +78,8 @@ bool v3_image_id_valid(const char *id);
 /* ---- the typed configuration (config/vm_config.c) ---- */
 
 enum v3_paging_mode { V3_PAGING_DEFAULT, V3_PAGING_NESTED, V3_PAGING_SHADOW };
-enum v3_boot_kind { V3_BOOT_FLAT };
+enum v3_boot_kind { V3_BOOT_FLAT, V3_BOOT_LINUX, V3_BOOT_MULTIBOOT };
+#define V3_BOOT_MAX_MODULES 16
 enum v3_boot_mode { V3_BOOT_REAL, V3_BOOT_PROTECTED, V3_BOOT_LONG };
 /* What a guest access to guest-physical memory that nothing maps does. */
 enum v3_unmapped_action { V3_UNMAPPED_STOP, V3_UNMAPPED_ONES };
@@ -95,10 +96,14 @@ struct v3_vm_config {
 	enum v3_unmapped_action unmapped;
 	struct {
 		enum v3_boot_kind kind;
-		const struct v3_image_file *file;
-		u64 load_gpa;              /* where the file is copied */
-		u64 entry;                 /* entry point (guest-physical) */
-		enum v3_boot_mode mode;
+		const struct v3_image_file *file;  /* flat: the binary; linux, multiboot: the kernel */
+		u64 load_gpa;              /* flat: where the file is copied */
+		u64 entry;                 /* flat: entry point (guest-physical) */
+		enum v3_boot_mode mode;    /* flat */
+		const struct v3_image_file *initrd;  /* linux: NULL if none */
+		const char *cmdline;       /* linux, multiboot: "" if none; lives in the image's tree */
+		const struct v3_image_file *modules[V3_BOOT_MAX_MODULES];  /* multiboot */
+		unsigned int nmodules;
 	} boot;
 };
 

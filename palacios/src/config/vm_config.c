@@ -386,24 +386,35 @@ static int parse_devices(struct cfg_ctx *c, const struct v3_cfg_node *n)
 	return 0;
 }
 
-static int parse_boot(struct cfg_ctx *c, const struct v3_cfg_node *n)
+/* A required attribute naming one of the image's files. */
+static int file_attr(struct cfg_ctx *c, const struct v3_cfg_node *n, const char *what,
+		     const struct v3_image_file **out)
 {
-	static const char *const kinds[] = { "flat" };
+	const char *id;
+	int rc = need_attr(c, n, what, &id);
+
+	if (rc)
+		return rc;
+	*out = v3_image_file(c->img, id);
+	if (!*out)
+		return fail(c, n, "%s \"" Q "\" is not one of the image's <files>", what, id);
+	return 0;
+}
+
+static int parse_boot_flat(struct cfg_ctx *c, const struct v3_cfg_node *n)
+{
 	static const char *const modes[] = { "real", "protected", "long" };
 	static const enum v3_boot_mode mode_values[] = { V3_BOOT_REAL, V3_BOOT_PROTECTED,
 							 V3_BOOT_LONG };
 	const struct v3_image_file *f;
 	u64 mem = c->cfg->mem_size;
-	unsigned int kind = 0, mode = 0;
-	const char *id, *s;
+	unsigned int mode = 0;
+	const char *s;
 	int rc;
 
 	rc = check_shape(c, n, "kind file load entry mode", 0);
 	if (!rc)
-		rc = attr_choice(c, n, "kind", kinds, 1,
-				 "flat (linux and multiboot are not supported yet)", &kind);
-	if (!rc)
-		rc = need_attr(c, n, "file", &id);
+		rc = need_attr(c, n, "file", &s);
 	if (!rc)
 		rc = need_attr(c, n, "load", &s);
 	if (!rc)
@@ -414,11 +425,10 @@ static int parse_boot(struct cfg_ctx *c, const struct v3_cfg_node *n)
 		rc = attr_num(c, n, "entry", true, 0, UINT64_MAX, &c->cfg->boot.entry);
 	if (!rc)
 		rc = attr_choice(c, n, "mode", modes, 3, "real, protected, long", &mode);
+	if (!rc)
+		rc = file_attr(c, n, "file", &f);
 	if (rc)
 		return rc;
-	f = v3_image_file(c->img, id);
-	if (!f)
-		return fail(c, n, "file \"" Q "\" is not one of the image's <files>", id);
 	c->cfg->boot.kind = V3_BOOT_FLAT;
 	c->cfg->boot.file = f;
 	c->cfg->boot.mode = mode_values[mode];
@@ -434,6 +444,80 @@ static int parse_boot(struct cfg_ctx *c, const struct v3_cfg_node *n)
 		return fail(c, n, "entry 0x%llx is above 1 MiB, out of reach in real mode",
 			    (unsigned long long)c->cfg->boot.entry);
 	return 0;
+}
+
+/* The kernel's own header is checked when it is loaded (boot/linux.c). */
+static int parse_boot_linux(struct cfg_ctx *c, const struct v3_cfg_node *n)
+{
+	const char *cmdline;
+	int rc;
+
+	rc = check_shape(c, n, "kind kernel initrd cmdline", 0);
+	if (!rc)
+		rc = file_attr(c, n, "kernel", &c->cfg->boot.file);
+	if (!rc && v3_cfg_attr(n, "initrd"))
+		rc = file_attr(c, n, "initrd", &c->cfg->boot.initrd);
+	if (rc)
+		return rc;
+	cmdline = v3_cfg_attr(n, "cmdline");
+	c->cfg->boot.kind = V3_BOOT_LINUX;
+	c->cfg->boot.cmdline = cmdline ? cmdline : "";
+	c->cfg->boot.mode = V3_BOOT_LONG;
+	return 0;
+}
+
+/* modules="ID1 ID2 ...": file ids separated by blanks, each loaded as a module. */
+static int parse_boot_multiboot(struct cfg_ctx *c, const struct v3_cfg_node *n)
+{
+	const char *s = v3_cfg_attr(n, "modules"), *cmdline = v3_cfg_attr(n, "cmdline");
+	char id[V3_CFG_NAME_MAX];
+	int rc;
+
+	rc = check_shape(c, n, "kind kernel cmdline modules", 0);
+	if (!rc)
+		rc = file_attr(c, n, "kernel", &c->cfg->boot.file);
+	if (rc)
+		return rc;
+	while (s && *s) {
+		size_t len = 0;
+
+		while (v3_isspace(*s))
+			s++;
+		while (s[len] && !v3_isspace(s[len]))
+			len++;
+		if (!len)
+			break;
+		if (len >= sizeof(id))
+			return fail(c, n, "modules: id \"" Q "\" is too long", s);
+		if (c->cfg->boot.nmodules == V3_BOOT_MAX_MODULES)
+			return fail(c, n, "modules: more than %u", V3_BOOT_MAX_MODULES);
+		v3_memcpy(id, s, len);
+		id[len] = '\0';
+		c->cfg->boot.modules[c->cfg->boot.nmodules] = v3_image_file(c->img, id);
+		if (!c->cfg->boot.modules[c->cfg->boot.nmodules])
+			return fail(c, n, "modules: \"" Q "\" is not one of the image's <files>", id);
+		c->cfg->boot.nmodules++;
+		s += len;
+	}
+	c->cfg->boot.kind = V3_BOOT_MULTIBOOT;
+	c->cfg->boot.cmdline = cmdline ? cmdline : "";
+	c->cfg->boot.mode = V3_BOOT_PROTECTED;
+	return 0;
+}
+
+static int parse_boot(struct cfg_ctx *c, const struct v3_cfg_node *n)
+{
+	static const char *const kinds[] = { "flat", "linux", "multiboot" };
+	static int (*const parsers[])(struct cfg_ctx *, const struct v3_cfg_node *) = {
+		parse_boot_flat, parse_boot_linux, parse_boot_multiboot,
+	};
+	unsigned int kind = 0;
+	int rc;
+
+	rc = attr_choice(c, n, "kind", kinds, 3, "flat, linux, multiboot", &kind);
+	if (rc)
+		return rc;
+	return parsers[kind](c, n);
 }
 
 /* Finds each element <vm> may contain; refuses unknown and repeated ones. */
