@@ -13,7 +13,9 @@
  * converted to the 1.193182 MHz input clock. Channel 0 raises line 0 on
  * each rising edge of OUT through a vtimer of vCPU 0, armed only while the
  * guest has programmed a mode that produces one (0, 2, 3, 4); ticks missed
- * while the vCPU was away are coalesced into one.
+ * while the vCPU was away are coalesced into one, and so are periods under
+ * 50 us (MIN_IRQ_TICKS). A spinlock guards the
+ * state, since any vCPU may use the ports.
  *
  * A new count written in modes 2 and 3 takes effect at once rather than at
  * the end of the current period (as in QEMU); no guest we know relies on it.
@@ -22,6 +24,7 @@
 #include "host_ops.h"
 #include "intr.h"
 #include "io.h"
+#include "lib/spinlock.h"
 #include "log.h"
 #include "pit8254.h"
 #include "vcpu.h"
@@ -36,6 +39,7 @@
 #define P61_REFRESH 0x10
 #define P61_OUT2 0x20
 #define REFRESH_TICKS 18       /* 15.085 us of PIT clock: the refresh request period */
+#define MIN_IRQ_TICKS 60       /* ~50 us: the shortest interval between channel 0 interrupts */
 
 /* Access modes of the control word (RW1 RW0), and where a two-byte access stands. */
 enum { RW_LATCH, RW_LSB, RW_MSB, RW_WORD0, RW_WORD1 };
@@ -66,6 +70,7 @@ struct pit8254 {
 	u8 port61;          /* the writable bits of port 0x61 */
 	struct v3_vtimer timer;  /* channel 0's interrupts, on vCPU 0 */
 	u64 (*now)(void);   /* host TSC */
+	struct v3_spinlock lock;  /* the ports may be used from any vCPU's thread */
 };
 
 static u64 rdtsc(void)
@@ -184,6 +189,8 @@ static u64 next_irq_tick(const struct pit_channel *c, u64 t)
 		return c->irq_done ? 0 : c->load_ticks + c->count + 1;
 	case 2:
 	case 3:
+		/* Periods shorter than the floor are coalesced: no host timer storm. */
+		d += MIN_IRQ_TICKS - 1;
 		return c->load_ticks + (d / c->count + 1) * c->count;
 	default:
 		return 0;
@@ -194,10 +201,12 @@ static void update_timer(struct pit8254 *p)
 {
 	struct v3_vcpu *vcpu = &p->vm->vcpus[0];
 	u64 tick = next_irq_tick(&p->ch[0], pit_ticks(p));
+	u64 deadline = tick ? ticks_to_tsc(tick) - p->vm->tsc_offset : 0;
 
-	if (tick)
-		v3_vtimer_arm(vcpu, &p->timer, ticks_to_tsc(tick) - p->vm->tsc_offset);
-	else if (p->timer.armed)
+	/* Touch vCPU 0's timer list only for a change. */
+	if (tick && (!p->timer.armed || p->timer.deadline != deadline))
+		v3_vtimer_arm(vcpu, &p->timer, deadline);
+	else if (!tick && p->timer.armed)
 		v3_vtimer_cancel(vcpu, &p->timer);
 }
 
@@ -206,10 +215,12 @@ static void timer_fired(struct v3_vcpu *vcpu, struct v3_vtimer *t, void *priv)
 	struct pit8254 *p = priv;
 	struct pit_channel *c = &p->ch[0];
 
+	v3_spin_lock(&p->lock);
 	if (c->mode == 0 || c->mode == 4)
 		c->irq_done = true;
 	v3_irq_pulse(p->vm, PIT_IRQ);
 	update_timer(p);
+	v3_spin_unlock(&p->lock);
 }
 
 /* ---- the ports -------------------------------------------------------------------------- */
@@ -388,30 +399,38 @@ static int pit_read(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 *val,
 {
 	struct pit8254 *p = priv;
 
+	v3_spin_lock(&p->lock);
 	/* The control port cannot be read. */
 	*val = port == 0x43 ? 0xff : read_counter(&p->ch[port - 0x40], pit_ticks(p));
+	v3_spin_unlock(&p->lock);
 	return 0;
 }
 
 static int pit_write(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 val, void *priv)
 {
 	struct pit8254 *p = priv;
-	u64 t = pit_ticks(p);
+	u64 t;
 
+	v3_spin_lock(&p->lock);
+	t = pit_ticks(p);
 	if (port == 0x43)
 		write_control(p, (u8)val, t);
 	else
 		write_counter(p, port - 0x40, (u8)val, t);
+	v3_spin_unlock(&p->lock);
 	return 0;
 }
 
 static int port61_read(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 *val, void *priv)
 {
 	struct pit8254 *p = priv;
-	u64 t = pit_ticks(p);
+	u64 t;
 
+	v3_spin_lock(&p->lock);
+	t = pit_ticks(p);
 	*val = p->port61 | ((t / REFRESH_TICKS) & 1 ? P61_REFRESH : 0) |
 	       (get_out(&p->ch[2], t) ? P61_OUT2 : 0);
+	v3_spin_unlock(&p->lock);
 	return 0;
 }
 
@@ -419,8 +438,10 @@ static int port61_write(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 v
 {
 	struct pit8254 *p = priv;
 
+	v3_spin_lock(&p->lock);
 	p->port61 = val & P61_WRITABLE;
 	set_gate(&p->ch[2], val & P61_GATE2, pit_ticks(p));
+	v3_spin_unlock(&p->lock);
 	return 0;
 }
 

@@ -16,7 +16,8 @@
  * last evaluated: PF (periodic rate of register A), AF (alarm, with the
  * 0xc0-0xff "don't care" values), UF (each second); IRQF and line 8 follow
  * the enables of register B, and reading C clears them. A vtimer of vCPU 0
- * is armed only while an enabled interrupt is due and IRQF is clear.
+ * is armed only while an enabled interrupt is due and IRQF is clear. A
+ * spinlock guards the state, since any vCPU may use the ports.
  *
  * Like a BIOS, the device fills in the memory size: base memory (0x15-0x16),
  * extended memory in KiB (0x17-0x18, 0x30-0x31), memory above 16 MiB in
@@ -26,6 +27,7 @@
 #include "host_ops.h"
 #include "intr.h"
 #include "io.h"
+#include "lib/spinlock.h"
 #include "lib/string.h"
 #include "log.h"
 #include "rtc.h"
@@ -82,6 +84,7 @@ struct rtc {
 	u64 flags_until;       /* guest TSC up to which register C is evaluated */
 	struct v3_vtimer timer;  /* on vCPU 0 */
 	u64 (*now)(void);      /* host TSC */
+	struct v3_spinlock lock;  /* the ports may be used from any vCPU's thread */
 };
 
 static u64 rdtsc(void)
@@ -360,20 +363,26 @@ static u64 next_event(const struct rtc *r, u64 g)
 /* After any change: evaluate the flags and arm the timer for the next enabled event. */
 static void rtc_update(struct rtc *r)
 {
-	u64 g = guest_tsc(r), next;
+	u64 g = guest_tsc(r), next, deadline;
 	struct v3_vcpu *vcpu = &r->vm->vcpus[0];
 
 	eval_flags(r, g);
 	next = r->cmos[REG_C] & C_IRQF ? 0 : next_event(r, g);
-	if (next)
-		v3_vtimer_arm(vcpu, &r->timer, next - r->vm->tsc_offset);
-	else if (r->timer.armed)
+	deadline = next - r->vm->tsc_offset;
+	/* Touch vCPU 0's timer list only for a change. */
+	if (next && (!r->timer.armed || r->timer.deadline != deadline))
+		v3_vtimer_arm(vcpu, &r->timer, deadline);
+	else if (!next && r->timer.armed)
 		v3_vtimer_cancel(vcpu, &r->timer);
 }
 
 static void timer_fired(struct v3_vcpu *vcpu, struct v3_vtimer *t, void *priv)
 {
-	rtc_update(priv);
+	struct rtc *r = priv;
+
+	v3_spin_lock(&r->lock);
+	rtc_update(r);
+	v3_spin_unlock(&r->lock);
 }
 
 /* ---- the ports -------------------------------------------------------------------------- */
@@ -438,6 +447,8 @@ static void write_reg(struct rtc *r, unsigned int idx, u8 val)
 			set_time_from_regs(r, g);
 		} else {
 			r->cmos[idx] = val;
+			if (idx >= REG_D)
+				return;  /* plain NVRAM: nothing to re-evaluate */
 		}
 		break;
 	}
@@ -454,20 +465,30 @@ static int index_write(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 va
 {
 	struct rtc *r = priv;
 
+	v3_spin_lock(&r->lock);
 	r->index = val & 0x7f;
 	r->nmi_masked = val & 0x80;
+	v3_spin_unlock(&r->lock);
 	return 0;
 }
 
 static int data_read(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 *val, void *priv)
 {
-	*val = read_reg(priv, ((struct rtc *)priv)->index);
+	struct rtc *r = priv;
+
+	v3_spin_lock(&r->lock);
+	*val = read_reg(r, r->index);
+	v3_spin_unlock(&r->lock);
 	return 0;
 }
 
 static int data_write(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 val, void *priv)
 {
-	write_reg(priv, ((struct rtc *)priv)->index, (u8)val);
+	struct rtc *r = priv;
+
+	v3_spin_lock(&r->lock);
+	write_reg(r, r->index, (u8)val);
+	v3_spin_unlock(&r->lock);
 	return 0;
 }
 

@@ -104,6 +104,20 @@ static void test_mode2_counts_and_interrupts(void **state)
 	assert_null(dev_vcpu->timers);
 }
 
+static void test_short_period_coalesced(void **state)
+{
+	dev_outb(CTRL, 0x34);
+	write16(0x40, 2);  /* a 1.68 us period: interrupts at least 60 clocks apart */
+	set_tick(59);
+	assert_int_equal(dev_line_edges(0), 0);
+	set_tick(60);
+	assert_int_equal(dev_line_edges(0), 1);
+	set_tick(119);
+	assert_int_equal(dev_line_edges(0), 1);
+	set_tick(120);
+	assert_int_equal(dev_line_edges(0), 2);
+}
+
 static void test_mode2_out_low_one_clock(void **state)
 {
 	dev_outb(0x61, 0x01);
@@ -337,6 +351,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_mode2_counts_and_interrupts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_period_coalesced, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode2_out_low_one_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode3_square_wave, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mode3_channel0_period, setup, teardown),
