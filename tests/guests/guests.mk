@@ -11,7 +11,7 @@
 GUEST_DIR := $(BUILD)/guests
 V3_PACK ?= $(BUILD)/v3-pack
 GUESTS := cpuid hypercall portio msr memory mem-stop exceptions hlt-irq triple-fault \
-	twovm-1 twovm-2 uart
+	twovm-1 twovm-2 uart pc-devices
 ASM_GUESTS := multiboot long-entry
 GUEST_IMAGES := $(patsubst %,$(GUEST_DIR)/%.img,$(GUESTS) $(ASM_GUESTS))
 
