@@ -20,6 +20,7 @@
 #include "host_ops.h"
 #include "io.h"
 #include "log.h"
+#include "power.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -126,6 +127,20 @@ const struct v3_device_class power_class = {
 	.create = power_create,
 	.free = power_free,
 };
+
+int power_pm1a_info(const struct v3_vm *vm, u16 *port, u8 *s5)
+{
+	for (const struct v3_device *d = vm->devices; d; d = d->next) {
+		if (d->cls == &power_class) {
+			const struct power *p = d->priv;
+
+			*port = p->pm1a;
+			*s5 = p->s5;
+			return 0;
+		}
+	}
+	return -V3_ENODEV;
+}
 
 /* ---- isa-debug-exit ---- */
 

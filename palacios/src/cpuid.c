@@ -26,8 +26,13 @@ struct v3_cpuid_hook {
 		     (1u << 18) | (1u << 21) | (1u << 24) | (1u << 27))
 #define L1_ECX_OSXSAVE (1u << 27)
 #define L1_ECX_HYPERVISOR (1u << 31)
-/* Leaf 1 EDX: APIC (a device adds it), ACPI thermal, DS, TM, PBE. */
-#define L1_EDX_HIDE ((1u << 9) | (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31))
+/*
+ * Leaf 1 EDX: MCE and MCA (the machine-check banks are not virtualized: a
+ * guest that sees them reads MSRs that do not exist), APIC (a device adds
+ * it), ACPI thermal, DS, TM, PBE.
+ */
+#define L1_EDX_HIDE ((1u << 7) | (1u << 9) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | \
+		     (1u << 31))
 /* Leaf 0x80000001 ECX: SVM, SKINIT, WDT. */
 #define L81_ECX_HIDE ((1u << 2) | (1u << 12) | (1u << 13))
 #define CR4_OSXSAVE (1UL << 18)
