@@ -83,12 +83,15 @@ core-y := $(wildcard palacios/src/*.c palacios/src/*/*.c arch/x86_64/*.c) device
 core-$(CONFIG_V3_DEV_DEBUG_PORTS) += devices/debug_port.c
 core-$(CONFIG_V3_DEV_VMM_TEST) += devices/vmm_test.c
 core-$(CONFIG_V3_DEV_PIC) += devices/pic8259.c
+core-$(CONFIG_V3_DEV_IOAPIC) += devices/ioapic.c
+core-$(CONFIG_V3_DEV_LAPIC) += devices/lapic.c
 core-$(CONFIG_V3_DEV_PIT) += devices/pit8254.c
 core-$(CONFIG_V3_DEV_RTC) += devices/rtc.c
 core-$(CONFIG_V3_DEV_UART) += devices/uart16550.c
 core-$(CONFIG_V3_DEV_I8042) += devices/i8042.c
 core-$(CONFIG_V3_DEV_PCI) += devices/pci_host.c
 core-$(CONFIG_V3_DEV_POWER) += devices/power.c
+core-$(CONFIG_V3_DEV_ACPI) += devices/acpi.c
 core-$(CONFIG_V3_SVM) += $(wildcard arch/x86_64/svm/*.c arch/x86_64/svm/*.asm)
 core-$(CONFIG_V3_VMX) += $(wildcard arch/x86_64/vmx/*.c arch/x86_64/vmx/*.asm)
 core-y += $(wildcard arch/x86_64/*.asm)
@@ -155,7 +158,7 @@ $(BUILD)/v3.iso: $(HK_BIN) tools/mkiso.sh
 UNIT_TESTS :=
 TOOLS :=
 V3_PACK := $(BUILD)/v3-pack
-include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk bench/*/*.mk)
+include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk tests/linux/*.mk bench/*/*.mk)
 
 # The whole core built for the build machine, as an archive: a unit test lists
 # its own sources and takes from the core only what it uses.
@@ -188,7 +191,7 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 # ---- top-level targets -----------------------------------------------------------
 
 .PHONY: all lib kernel unit-tests
-all: $(LIBV3) $(HK_BIN) $(UNIT_BINS) $(TOOLS) $(GUEST_IMAGES)
+all: $(LIBV3) $(HK_BIN) $(UNIT_BINS) $(TOOLS) $(GUEST_IMAGES) $(LINUX_IMAGES)
 lib: $(LIBV3)
 kernel: $(HK_BIN)
 unit-tests: $(UNIT_BINS)

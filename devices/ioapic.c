@@ -64,6 +64,13 @@ struct ioapic {
 	struct v3_spinlock lock;
 };
 
+/* Without local APICs (CONFIG_V3_DEV_LAPIC=n), messages reach nobody. */
+__attribute__((weak)) int v3_lapic_deliver(struct v3_vm *vm, u32 dest, bool logical, u8 vector,
+					   bool level, int mode)
+{
+	return -V3_ENODEV;
+}
+
 static const char *const dm_names[8] = { "fixed", "lowest", "smi", "rsvd3",
 					 "nmi", "init", "rsvd6", "extint" };
 

@@ -89,7 +89,7 @@ static const u32 lvt_writable[LVT_COUNT] = { 0x700ff, 0x107ff, 0x107ff, 0x1a7ff,
 
 #define SVR_ENABLE (1u << 8)
 #define SVR_WRITABLE 0x3ffu
-#define ICR_WRITABLE 0xcdfffu   /* vector, mode, dest mode, level, trigger, shorthand */
+#define ICR_WRITABLE 0xccfffu   /* vector, mode, dest mode, level, trigger, shorthand */
 #define ICR_DM_SHIFT 8
 #define ICR_LOGICAL (1u << 11)
 #define ICR_LEVEL_ASSERT (1u << 14)
@@ -133,6 +133,11 @@ struct lapic_after {
 	bool eoi_level;           /* a level-triggered vector ended */
 	u8 eoi_vector;
 };
+
+/* Without an IOAPIC (CONFIG_V3_DEV_IOAPIC=n), level-triggered EOIs go nowhere. */
+__attribute__((weak)) void v3_ioapic_eoi(struct v3_vm *vm, u8 vector)
+{
+}
 
 static u64 rdtsc(void)
 {
@@ -476,7 +481,10 @@ static void timer_update(struct lapic *a)
 			v3_vtimer_cancel(a->vcpu, &a->timer);
 			return;
 		}
-		deadline = a->tsc_deadline - a->dev->vm->tsc_offset;
+		u64 now = a->dev->now(), guest_now = now + a->dev->vm->tsc_offset;
+
+		/* A deadline already passed fires at once. */
+		deadline = a->tsc_deadline <= guest_now ? now : now + (a->tsc_deadline - guest_now);
 	} else {
 		if (!a->timer_initial) {
 			v3_vtimer_cancel(a->vcpu, &a->timer);
@@ -528,8 +536,9 @@ static void write_lvt(struct lapic *a, unsigned int idx, u32 val)
 		a->lvt[idx] |= LVT_MASKED;
 	if (idx != LVT_TIMER)
 		return;
+	/* Mode 3 is reserved: keep it periodic. */
 	if (((a->lvt[idx] >> LVT_TIMER_MODE_SHIFT) & 3) == 3)
-		a->lvt[idx] &= ~(3u << LVT_TIMER_MODE_SHIFT) | (1u << LVT_TIMER_MODE_SHIFT);
+		a->lvt[idx] &= ~(2u << LVT_TIMER_MODE_SHIFT);
 	/* Switching to or from TSC-deadline mode disarms the timer (SDM 10.5.4.1). */
 	if (old_mode != timer_mode(a) && (old_mode == TIMER_DEADLINE ||
 					  timer_mode(a) == TIMER_DEADLINE)) {
@@ -870,10 +879,10 @@ static int apic_base_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 {
 	struct lapic *a = vcpu_apic(priv, vcpu);
 	u64 mode_bits = APIC_BASE_EN | APIC_BASE_EXTD, old, new = val & mode_bits;
-	u64 maxpa = ((1ULL << vcpu->vm->maxphyaddr) - 1) | ~0ULL * !vcpu->vm->maxphyaddr;
+	u8 pa = vcpu->vm->maxphyaddr;
 
 	if (!a || (val & ~(APIC_BASE_ADDR | mode_bits | APIC_BASE_BSP)) ||
-	    (val & APIC_BASE_ADDR & ~maxpa))
+	    (pa && pa < 64 && (val >> pa)))
 		return V3_MSR_GP;
 	v3_spin_lock(&a->lock);
 	old = a->base_msr & mode_bits;
@@ -884,8 +893,8 @@ static int apic_base_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 		return V3_MSR_GP;
 	}
 	if ((val & APIC_BASE_ADDR) != APIC_DEFAULT_BASE)
-		v3_warn("vm %s: lapic %u: relocation to 0x%lx not supported, stays at 0x%llx",
-			vcpu->vm->name, a->id, val & APIC_BASE_ADDR, APIC_DEFAULT_BASE);
+		v3_warn("vm %s: lapic %u: relocation to 0x%lx not supported, stays at 0x%lx",
+			vcpu->vm->name, a->id, (u64)(val & APIC_BASE_ADDR), (u64)APIC_DEFAULT_BASE);
 	/* The BSP flag is read-only. */
 	a->base_msr = (a->base_msr & (APIC_BASE_ADDR | APIC_BASE_BSP)) | new;
 	if (!new)
@@ -949,8 +958,8 @@ static int lapic_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **
 	if (rc)
 		return rc;
 	if (base != APIC_DEFAULT_BASE) {
-		v3_error("vm %s: lapic: base 0x%lx: only 0x%llx is supported", vm->name, base,
-			 APIC_DEFAULT_BASE);
+		v3_err("vm %s: lapic: base 0x%lx: only 0x%lx is supported", vm->name, base,
+		       (u64)APIC_DEFAULT_BASE);
 		return -V3_EINVAL;
 	}
 	dev = v3_zalloc(sizeof(*dev));

@@ -3,8 +3,8 @@
  * Where a VM's ACPI tables are (devices/acpi.c writes them): what the boot
  * loaders need to tell the guest, without depending on the device being built.
  */
-#ifndef V3_ACPI_H
-#define V3_ACPI_H
+#ifndef V3_GUEST_ACPI_H
+#define V3_GUEST_ACPI_H
 
 #include <v3/types.h>
 
@@ -29,4 +29,4 @@ u64 v3_acpi_rsdp_in_config(const struct v3_cfg_node *root);
 /* The same for vm's config (vm->image.root): 0 if the VM has no acpi device. */
 u64 v3_acpi_rsdp_gpa(const struct v3_vm *vm);
 
-#endif /* V3_ACPI_H */
+#endif /* V3_GUEST_ACPI_H */

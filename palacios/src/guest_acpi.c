@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Where a VM's ACPI tables are (acpi.h). */
-#include "acpi.h"
+/* Where a VM's ACPI tables are (guest_acpi.h). */
+#include "guest_acpi.h"
 #include "config/config.h"
 #include "lib/string.h"
 #include "vm.h"
