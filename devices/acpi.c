@@ -18,9 +18,10 @@
  * Once the vCPU count is known (vcpus_ready) the tables are written into
  * guest RAM from V3_ACPI_RSDP_GPA (0xe0000, the BIOS area the Linux loader
  * reserves): RSDP (revision 2), RSDT, XSDT, FADT (revision 6), FACS, MADT
- * (one local APIC per vCPU, the IOAPIC at 0xfec00000, IRQ0 -> GSI 2, the
- * SCI on IRQ 9 level/high, LINT1 as NMI) and a DSDT holding \_S5 and, when
- * the VM has a pci_host device, \_SB.PCI0.
+ * (one local APIC per vCPU, APIC ID = vCPU id, x2APIC entries from ID 255;
+ * the IOAPIC at 0xfec00000, IRQ0 -> GSI 2, the SCI on IRQ 9 level/high,
+ * LINT1 as NMI) and a DSDT holding \_S5 and, when the VM has a pci_host
+ * device, \_SB.PCI0.
  *
  * No SCI is ever raised: nothing here produces an enabled event (TMR_STS
  * is reported but its interrupt is not, as no OS we run relies on it).

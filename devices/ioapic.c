@@ -4,8 +4,10 @@
  * IOREGSEL (base+0x00) and IOWIN (base+0x10), with the ID, version and arbitration registers
  * and one 64-bit redirection entry per pin (datasheet 3.2.4).
  *
- * Pins are GSIs: pin n is interrupt line gsi_base+n (intr.h), so ISA IRQs map 1:1 and the
- * MADT's interrupt source overrides (IRQ0 -> GSI2) say where an ISA device's line is wired.
+ * Pins are GSIs: pin n is interrupt line gsi_base+n (intr.h), so ISA IRQs map 1:1, with the
+ * PC's one exception: ISA IRQ0 (the PIT) is wired to pin irq0_gsi (default 2, where pin 0 is
+ * the 8259's output and line 2 is its cascade) and line irq0_gsi is not connected; the MADT's
+ * interrupt source override (IRQ0 -> GSI2) must say the same (irq0_gsi="0": no override).
  * Lines carry assertion, not the electrical level: the polarity bit is kept for the guest
  * to read back and does not invert the input.
  *
@@ -57,6 +59,7 @@ struct ioapic {
 	struct v3_vm *vm;
 	u64 base;
 	unsigned int gsi_base;
+	unsigned int irq0_gsi;    /* the pin ISA IRQ0 is wired to */
 	u8 regsel;
 	u8 id;                    /* IOAPICID[27:24] */
 	u64 rte[IOAPIC_PINS];
@@ -114,6 +117,10 @@ static void ioapic_set_level(void *priv, unsigned int line, bool level)
 	unsigned int pin = line - io->gsi_base;
 	bool was;
 
+	if (io->irq0_gsi && line == io->irq0_gsi)
+		return;   /* its pin is IRQ0's */
+	if (line == 0 && io->irq0_gsi)
+		pin = io->irq0_gsi - io->gsi_base;
 	if (line < io->gsi_base || pin >= IOAPIC_PINS)
 		return;
 	v3_spin_lock(&io->lock);
@@ -231,7 +238,7 @@ static int ioapic_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void *
 {
 	struct v3_irq_sink sink = { .set_level = ioapic_set_level };
 	struct ioapic *io;
-	u64 base, gsi_base, id;
+	u64 base, gsi_base, id, irq0_gsi;
 	int rc;
 
 	rc = v3_cfg_u64(cfg, "base", IOAPIC_DEFAULT_BASE, ~0ULL - IOAPIC_MMIO_SIZE, &base);
@@ -239,6 +246,10 @@ static int ioapic_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void *
 		rc = v3_cfg_u64(cfg, "gsi_base", 0, V3_IRQ_LINES - IOAPIC_PINS, &gsi_base);
 	if (!rc)
 		rc = v3_cfg_u64(cfg, "apic_id", 0, 15, &id);
+	if (!rc)
+		rc = v3_cfg_u64(cfg, "irq0_gsi", 2, V3_IRQ_LINES - 1, &irq0_gsi);
+	if (!rc && irq0_gsi && (irq0_gsi < gsi_base || irq0_gsi >= gsi_base + IOAPIC_PINS))
+		irq0_gsi = 0;  /* IRQ0 is another IOAPIC's: none of ours is remapped */
 	if (rc)
 		return rc;
 	io = v3_zalloc(sizeof(*io));
@@ -248,6 +259,7 @@ static int ioapic_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void *
 	io->base = base;
 	io->gsi_base = (unsigned int)gsi_base;
 	io->id = (u8)id;
+	io->irq0_gsi = (unsigned int)irq0_gsi;
 	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++)
 		io->rte[pin] = RTE_MASK;
 	sink.priv = io;
@@ -272,8 +284,8 @@ static void ioapic_dump(void *priv)
 {
 	struct ioapic *io = priv;
 
-	v3_info("vm %s: ioapic: base 0x%lx gsi %u id %u regsel 0x%02x input 0x%06x", io->vm->name,
-		io->base, io->gsi_base, io->id, io->regsel, io->input);
+	v3_info("vm %s: ioapic: base 0x%lx gsi %u irq0->%u id %u regsel 0x%02x input 0x%06x",
+		io->vm->name, io->base, io->gsi_base, io->irq0_gsi, io->id, io->regsel, io->input);
 	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++) {
 		u64 e = io->rte[pin];
 

@@ -28,13 +28,17 @@ struct v3_cpuid_hook {
 #define L1_ECX_HYPERVISOR (1u << 31)
 /*
  * Leaf 1 EDX: MCE and MCA (the machine-check banks are not virtualized: a
- * guest that sees them reads MSRs that do not exist), APIC (a device adds
- * it), ACPI thermal, DS, TM, PBE.
+ * guest that sees them reads MSRs that do not exist), MTRR and PAT (the
+ * backends do not switch the guest's PAT yet), APIC (a device adds it), ACPI
+ * thermal, DS, TM, PBE.
  */
-#define L1_EDX_HIDE ((1u << 7) | (1u << 9) | (1u << 14) | (1u << 21) | (1u << 22) | (1u << 29) | \
-		     (1u << 31))
-/* Leaf 0x80000001 ECX: SVM, SKINIT, WDT. */
+#define L1_EDX_HIDE ((1u << 7) | (1u << 9) | (1u << 12) | (1u << 14) | (1u << 16) | (1u << 21) | \
+		     (1u << 22) | (1u << 29) | (1u << 31))
+/* Leaf 0x80000001 ECX: SVM, SKINIT, WDT. EDX: RDTSCP (TSC_AUX is not switched yet). */
 #define L81_ECX_HIDE ((1u << 2) | (1u << 12) | (1u << 13))
+#define L81_EDX_HIDE (1u << 27)
+/* Leaf 7 ECX: RDPID (reads TSC_AUX too). */
+#define L7_ECX_HIDE (1u << 22)
 #define CR4_OSXSAVE (1UL << 18)
 
 int v3_hook_cpuid(struct v3_vm *vm, u32 leaf, v3_cpuid_fn fn, void *priv)
@@ -99,8 +103,12 @@ static void filter(struct v3_vcpu *vcpu, u32 leaf, struct v3_cpuid_regs *r)
 		/* EBX: initial APIC ID and logical processor count. */
 		r->ebx = (r->ebx & 0xffff) | ((vcpu->vm->nvcpus & 0xff) << 16) | (vcpu->id << 24);
 		break;
+	case 0x7:
+		r->ecx &= ~L7_ECX_HIDE;
+		break;
 	case 0x80000001:
 		r->ecx &= ~L81_ECX_HIDE;
+		r->edx &= ~L81_EDX_HIDE;
 		break;
 	}
 }

@@ -19,6 +19,7 @@
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
 #define MSR_EFER 0xc0000080
+#define MSR_AMD64_NB_CFG 0xc001001f
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
 #define MSR_CSTAR 0xc0000083
@@ -93,6 +94,22 @@ static int tsc_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 	return 0;
 }
 
+/*
+ * NB_CFG: Linux on AMD family 0x10+ sets its extended-config-space bit; the
+ * guest has no northbridge to configure, so reads see 0 and writes are
+ * dropped, as KVM does.
+ */
+static int zero_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
+{
+	*val = 0;
+	return 0;
+}
+
+static int ignore_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
+{
+	return 0;
+}
+
 int v3_msr_init(struct v3_vm *vm)
 {
 	int rc;
@@ -103,6 +120,8 @@ int v3_msr_init(struct v3_vm *vm)
 	rc = v3_hook_msr(vm, MSR_EFER, efer_read, efer_write, NULL);
 	if (!rc)
 		rc = v3_hook_msr(vm, MSR_IA32_TSC, tsc_read, NULL, NULL);
+	if (!rc)
+		rc = v3_hook_msr(vm, MSR_AMD64_NB_CFG, zero_read, ignore_write, NULL);
 	return rc;
 }
 

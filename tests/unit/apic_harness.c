@@ -54,8 +54,14 @@ struct v3_vcpu *apic_vcpu(unsigned int i)
 
 void apic_vm_setup(unsigned int nvcpus, bool with_ioapic)
 {
-	struct v3_vcpu *vcpus = calloc(nvcpus, sizeof(*vcpus));
 	static const char *const io_attrs[] = { "base", "0xfec00000", NULL };
+
+	apic_vm_setup_ioapic(nvcpus, with_ioapic ? io_attrs : NULL);
+}
+
+void apic_vm_setup_ioapic(unsigned int nvcpus, const char *const *io_attrs)
+{
+	struct v3_vcpu *vcpus = calloc(nvcpus, sizeof(*vcpus));
 	unsigned int n = 0;
 
 	dev_vm_setup(1 << 20);
@@ -74,7 +80,7 @@ void apic_vm_setup(unsigned int nvcpus, bool with_ioapic)
 	v3_range_table_init(&dev_vm->msr_hooks);
 	dev_vm->state = V3_VM_CREATED;
 	apic_ioapic = NULL;
-	if (with_ioapic) {
+	if (io_attrs) {
 		/* dev_create() keeps only the last device for dev_free(): this one is freed here. */
 		apic_ioapic = dev_create(&ioapic_class, io_attrs);
 		dev_nodes[n++] = (struct v3_device){ .cls = &ioapic_class, .id = "ioapic",

@@ -17,6 +17,8 @@ extern void *apic_ioapic;   /* NULL unless apic_vm_setup(.., true) */
 extern void *apic_lapics;
 
 void apic_vm_setup(unsigned int nvcpus, bool with_ioapic);
+/* With an IOAPIC made from these <device> attributes (NULL: none). */
+void apic_vm_setup_ioapic(unsigned int nvcpus, const char *const *io_attrs);
 void apic_vm_teardown(void);
 struct v3_vcpu *apic_vcpu(unsigned int i);
 

@@ -166,18 +166,43 @@ static void test_eoi_only_matching_vector(void **state)
 
 static void test_pins_are_gsis(void **state)
 {
-	/* ISA IRQ0's override to GSI2 is the MADT's business: line n is pin n. */
+	/* ISA IRQ0 (the PIT) is wired to pin 2, as the MADT's override says; line 2 to nothing. */
 	ioapic_set_rte(0, 0x30);
 	ioapic_set_rte(2, 0x32);
-	v3_irq_pulse(dev_vm, 2);
+	v3_irq_pulse(dev_vm, 0);
 	assert_int_equal(intr_take(0), 0x32);
 	lapic_write(0, LAPIC_EOI, 0);
-	v3_irq_pulse(dev_vm, 0);
-	assert_int_equal(intr_take(0), 0x30);
+	v3_irq_pulse(dev_vm, 2);
+	assert_int_equal(intr_peek(0), -1);
+	/* Every other line n is pin n. */
+	for (unsigned int pin = 1; pin < 24; pin++) {
+		if (pin == 2)
+			continue;
+		ioapic_set_rte(pin, 0x40 + pin);
+		v3_irq_pulse(dev_vm, pin);
+		assert_int_equal(intr_take(0), (int)(0x40 + pin));
+		lapic_write(0, LAPIC_EOI, 0);
+	}
 	/* Lines past pin 23 are not the IOAPIC's. */
 	v3_irq_pulse(dev_vm, 24);
-	lapic_write(0, LAPIC_EOI, 0);
 	assert_int_equal(intr_peek(0), -1);
+}
+
+static void test_no_irq0_override(void **state)
+{
+	static const char *const attrs[] = { "base", "0xfec00000", "irq0_gsi", "0", NULL };
+
+	/* Replace the IOAPIC by one without the override: line 0 is pin 0. */
+	apic_vm_teardown();
+	apic_vm_setup_ioapic(2, attrs);
+	lapic_write(0, LAPIC_SVR, 0x1ff);
+	ioapic_set_rte(0, 0x30);
+	ioapic_set_rte(2, 0x32);
+	v3_irq_pulse(dev_vm, 0);
+	assert_int_equal(intr_take(0), 0x30);
+	lapic_write(0, LAPIC_EOI, 0);
+	v3_irq_pulse(dev_vm, 2);
+	assert_int_equal(intr_take(0), 0x32);
 }
 
 /* Takes vector from vCPU i and ends it. */
@@ -236,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_level_unmask_delivers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eoi_only_matching_vector, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pins_are_gsis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_irq0_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destinations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disabled_apic_refuses, setup, teardown),
 	};
