@@ -22,4 +22,9 @@ $(LINUX_DIR)/linux.img: tests/linux/linux.xml $(LINUX_DIR)/bzImage $(LINUX_DIR)/
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(LINUX_DIR)/linux.xml -o $@ >/dev/null
 
-LINUX_IMAGES := $(LINUX_DIR)/linux.img
+$(LINUX_DIR)/linux-apic.img: tests/linux/linux-apic.xml $(LINUX_DIR)/bzImage $(LINUX_DIR)/initrd.gz $(V3_PACK)
+	$(Q)cp tests/linux/linux-apic.xml $(LINUX_DIR)/
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-apic.xml -o $@ >/dev/null
+
+LINUX_IMAGES := $(LINUX_DIR)/linux.img $(LINUX_DIR)/linux-apic.img
