@@ -20,47 +20,13 @@
 
 #include "boot/boot.h"
 #include "fake_host.h"
+#include "boot_ram.h"
 
 #define MIB (1ULL << 20)
 #define ZP 0x10000
 #define KSIZE (0xa00 + 0x3000)
 
-static u8 *ram;
-static u64 ram_size;
 static char err[512];
-
-static int ram_write(void *ctx, u64 gpa, const void *buf, u64 len)
-{
-	(void)ctx;
-	if (gpa > ram_size || len > ram_size - gpa)
-		return -V3_EFAULT;
-	memcpy(ram + gpa, buf, len);
-	return 0;
-}
-
-static struct v3_boot_target target(u64 size)
-{
-	free(ram);
-	ram_size = size;
-	ram = calloc(1, size);
-	assert_non_null(ram);
-	return (struct v3_boot_target){ .mem_size = size, .write = ram_write };
-}
-
-static u64 rd(u64 gpa, unsigned int len)
-{
-	u64 v = 0;
-
-	for (unsigned int i = 0; i < len; i++)
-		v |= (u64)ram[gpa + i] << (8 * i);
-	return v;
-}
-
-static void put(u8 *p, size_t off, u64 v, unsigned int len)
-{
-	for (unsigned int i = 0; i < len; i++)
-		p[off + i] = (u8)(v >> (8 * i));
-}
 
 /* A bzImage with protocol 2.15's header and a recognizable protected-mode part. */
 static u8 *make_bz(void)
