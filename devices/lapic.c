@@ -3,15 +3,14 @@
  * The local APICs, one per vCPU (Intel SDM vol. 3A chapter 10 (11 in newer editions)):
  * the xAPIC page at 0xfee00000 and the x2APIC MSRs 0x800-0x8ff, switched through
  * IA32_APIC_BASE (MSR 0x1b, SDM 10.12.5), and the APIC timer (one-shot, periodic and
- * TSC-deadline, MSR 0x6e0) driven by a vtimer of the APIC's vCPU.
+ * TSC-deadline, MSR 0x6e0) driven by a vtimer of the APIC's vCPU (lapic_timer.c).
  *
  * As its vCPU's interrupt source, an APIC offers the highest IRR vector whose priority class
  * beats the PPR (SDM 10.8.3.1) and the INTA moves it from IRR to ISR. Messages from the
  * IOAPIC and from other APICs' ICR arrive through v3_lapic_deliver(); an EOI whose vector was
  * accepted level-triggered (TMR) is broadcast to the IOAPIC (v3_ioapic_eoi).
  *
- * Simplifications: the timer's input clock is 1 GHz (one count per ns at divide-by-1, as in
- * KVM); lowest-priority delivery goes to the lowest-numbered APIC of the destination set;
+ * Simplifications: lowest-priority delivery goes to the lowest-numbered APIC of the destination set;
  * INIT and SIPI are recorded and logged, not acted on (SMP bring-up comes later); NMI is
  * recorded and logged (no NMI injection path exists yet); the APIC base cannot move (the MMIO
  * hook is fixed when the VM is built). The xAPIC page is one 4 KiB hook shared by all vCPUs;
@@ -33,6 +32,7 @@
 #include "device.h"
 #include "host_ops.h"
 #include "intr.h"
+#include "lapic.h"
 #include "lib/spinlock.h"
 #include "lib/string.h"
 #include "log.h"
@@ -42,97 +42,9 @@
 #include "vm.h"
 #include "vtimer.h"
 
-#define APIC_VERSION 0x00050014u   /* integrated APIC, max LVT entry 5 (6 LVTs) */
-
-/* IA32_APIC_BASE (SDM 10.4.4). */
-#define MSR_APIC_BASE 0x1b
-#define MSR_TSC_DEADLINE 0x6e0
-#define MSR_X2APIC_FIRST 0x800
-#define APIC_BASE_BSP (1ULL << 8)
-#define APIC_BASE_EXTD (1ULL << 10)
-#define APIC_BASE_EN (1ULL << 11)
-#define APIC_BASE_ADDR 0x000ffffffffff000ULL
-
-/* Register offsets in the xAPIC page (SDM table 10-1); x2APIC MSR = 0x800 + offset / 16. */
-#define REG_ID 0x020
-#define REG_VER 0x030
-#define REG_TPR 0x080
-#define REG_APR 0x090
-#define REG_PPR 0x0a0
-#define REG_EOI 0x0b0
-#define REG_RRD 0x0c0
-#define REG_LDR 0x0d0
-#define REG_DFR 0x0e0
-#define REG_SVR 0x0f0
-#define REG_ISR 0x100
-#define REG_TMR 0x180
-#define REG_IRR 0x200
-#define REG_ESR 0x280
-#define REG_ICR 0x300
-#define REG_ICR2 0x310
-#define REG_LVT 0x320   /* timer, thermal, perf, LINT0, LINT1, error */
-#define REG_TMICT 0x380
-#define REG_TMCCT 0x390
-#define REG_TDCR 0x3e0
-#define REG_SELF_IPI 0x3f0
-
-enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_COUNT };
-
-#define LVT_MASKED (1u << 16)
-#define LVT_TIMER_MODE_SHIFT 17
-#define TIMER_ONESHOT 0
-#define TIMER_PERIODIC 1
-#define TIMER_DEADLINE 2
 /* Writable bits of each LVT (SDM figure 10-8). */
 static const u32 lvt_writable[LVT_COUNT] = { 0x700ff, 0x107ff, 0x107ff, 0x1a7ff, 0x1a7ff,
 					     0x100ff };
-
-#define SVR_ENABLE (1u << 8)
-#define SVR_WRITABLE 0x3ffu
-#define ICR_WRITABLE 0xccfffu   /* vector, mode, dest mode, level, trigger, shorthand */
-#define ICR_DM_SHIFT 8
-#define ICR_LOGICAL (1u << 11)
-#define ICR_LEVEL_ASSERT (1u << 14)
-#define ICR_TRIGGER_LEVEL (1u << 15)
-#define ICR_SHORTHAND_SHIFT 18
-#define ESR_SEND_ILLEGAL (1u << 5)
-#define ESR_RECV_ILLEGAL (1u << 6)
-
-struct lapic_dev;
-
-struct lapic {
-	struct lapic_dev *dev;
-	struct v3_vcpu *vcpu;
-	u32 id;
-	u64 base_msr;             /* IA32_APIC_BASE */
-	u32 tpr, ldr, dfr, svr;
-	u32 esr, esr_pending;     /* ESR reads what the last write latched */
-	u32 icr_lo, icr_hi;       /* icr_hi: xAPIC dest << 24, or the x2APIC dest */
-	u32 lvt[LVT_COUNT];
-	u32 isr[8], tmr[8], irr[8];
-	u32 timer_initial, timer_dcr;
-	u64 timer_start;          /* host TSC the current count started from */
-	u64 tsc_deadline;         /* guest TSC, 0 = disarmed */
-	struct v3_vtimer timer;
-	/* Recorded for SMP bring-up; not acted on yet. */
-	u32 init_count, sipi_count, nmi_count;
-	u8 sipi_vector;
-	struct v3_spinlock lock;
-};
-
-struct lapic_dev {
-	struct v3_vm *vm;
-	u64 (*now)(void);         /* host TSC */
-	unsigned int n;
-	struct lapic *apics;      /* one per vCPU, from vcpus_ready */
-};
-
-/* What a register write asks for once the APIC's lock is dropped. */
-struct lapic_after {
-	bool send;                /* the ICR was written */
-	bool eoi_level;           /* a level-triggered vector ended */
-	u8 eoi_vector;
-};
 
 /* Without an IOAPIC (CONFIG_V3_DEV_IOAPIC=n), level-triggered EOIs go nowhere. */
 __attribute__((weak)) void v3_ioapic_eoi(struct v3_vm *vm, u8 vector)
@@ -206,7 +118,7 @@ static u32 get_apr(const struct lapic *a)
 	return irrc > apr ? irrc : apr;
 }
 
-static bool hw_enabled(const struct lapic *a)
+bool lapic_hw_enabled(const struct lapic *a)
 {
 	return a->base_msr & APIC_BASE_EN;
 }
@@ -218,7 +130,7 @@ static bool x2apic_mode(const struct lapic *a)
 
 static bool sw_enabled(const struct lapic *a)
 {
-	return hw_enabled(a) && (a->svr & SVR_ENABLE);
+	return lapic_hw_enabled(a) && (a->svr & SVR_ENABLE);
 }
 
 /* ---- accepting interrupts -------------------------------------------------------------- */
@@ -243,7 +155,7 @@ static bool accept_fixed(struct lapic *a, u8 vector, bool level)
 }
 
 /* A local interrupt source fires through its LVT entry. */
-static bool lvt_fire(struct lapic *a, unsigned int idx)
+bool lapic_lvt_fire(struct lapic *a, unsigned int idx)
 {
 	u32 lvt = a->lvt[idx];
 
@@ -261,7 +173,7 @@ static void raise_error(struct lapic *a, u32 err)
 	a->esr_pending |= err;
 	/* An illegal error vector does not recurse (it would only set the bit again). */
 	if (first && (u8)a->lvt[LVT_ERROR] >= 16)
-		lvt_fire(a, LVT_ERROR);
+		lapic_lvt_fire(a, LVT_ERROR);
 }
 
 /* Accepts one message; with a->lock held. Returns whether the vCPU needs a kick. */
@@ -269,7 +181,7 @@ static bool accept(struct lapic *a, u8 vector, bool level, int mode)
 {
 	struct v3_vm *vm = a->dev->vm;
 
-	if (!hw_enabled(a))
+	if (!lapic_hw_enabled(a))
 		return false;
 	switch (mode) {
 	case APIC_DM_FIXED:
@@ -432,104 +344,9 @@ static void do_eoi(struct lapic *a, struct lapic_after *after)
 	}
 }
 
-/* ---- the timer (SDM 10.5.4) ------------------------------------------------------------- */
-
-static unsigned int timer_mode(const struct lapic *a)
-{
-	return (a->lvt[LVT_TIMER] >> LVT_TIMER_MODE_SHIFT) & 3;
-}
-
-/* Divide configuration (SDM figure 10-10): bits 3,1:0. */
-static u64 timer_divide(const struct lapic *a)
-{
-	u32 v = ((a->timer_dcr >> 1) & 4) | (a->timer_dcr & 3);
-
-	return v == 7 ? 1 : 2ULL << v;
-}
-
-static u64 tsc_to_ns(u64 d)
-{
-	u64 khz = v3_host->tsc_khz();
-
-	return d / khz * 1000000 + (d % khz) * 1000000 / khz;
-}
-
-static u64 period_tsc(const struct lapic *a)
-{
-	return v3_ns_to_tsc((u64)a->timer_initial * timer_divide(a));
-}
-
-static u32 current_count(const struct lapic *a)
-{
-	u64 ticks;
-
-	if (timer_mode(a) == TIMER_DEADLINE || !a->timer_initial)
-		return 0;
-	ticks = tsc_to_ns(a->dev->now() - a->timer_start) / timer_divide(a);
-	if (timer_mode(a) == TIMER_PERIODIC)
-		return a->timer_initial - (u32)(ticks % a->timer_initial);
-	return ticks >= a->timer_initial ? 0 : a->timer_initial - (u32)ticks;
-}
-
-/* Arms the vtimer for the current mode and counts; from the APIC's own vCPU. */
-static void timer_update(struct lapic *a)
-{
-	u64 deadline;
-
-	if (timer_mode(a) == TIMER_DEADLINE) {
-		if (!a->tsc_deadline) {
-			v3_vtimer_cancel(a->vcpu, &a->timer);
-			return;
-		}
-		u64 now = a->dev->now(), guest_now = now + a->dev->vm->tsc_offset;
-
-		/* A deadline already passed fires at once. */
-		deadline = a->tsc_deadline <= guest_now ? now : now + (a->tsc_deadline - guest_now);
-	} else {
-		if (!a->timer_initial) {
-			v3_vtimer_cancel(a->vcpu, &a->timer);
-			return;
-		}
-		deadline = a->timer_start + period_tsc(a);
-		/* A one-shot count that already reached 0 stays there. */
-		if (timer_mode(a) == TIMER_ONESHOT && !current_count(a)) {
-			v3_vtimer_cancel(a->vcpu, &a->timer);
-			return;
-		}
-	}
-	v3_vtimer_arm(a->vcpu, &a->timer, deadline);
-}
-
-static void timer_fire(struct v3_vcpu *vcpu, struct v3_vtimer *t, void *priv)
-{
-	struct lapic *a = priv;
-	u64 now = a->dev->now();
-	bool kick;
-
-	v3_spin_lock(&a->lock);
-	switch (timer_mode(a)) {
-	case TIMER_DEADLINE:
-		a->tsc_deadline = 0;
-		break;
-	case TIMER_PERIODIC:
-		a->timer_start += period_tsc(a);
-		/* Periods missed while the vCPU was away are dropped, not replayed. */
-		if (a->timer_start + period_tsc(a) <= now)
-			a->timer_start = now;
-		v3_vtimer_arm(vcpu, t, a->timer_start + period_tsc(a));
-		break;
-	default:
-		break;
-	}
-	kick = lvt_fire(a, LVT_TIMER);
-	v3_spin_unlock(&a->lock);
-	if (kick)
-		v3_intr_kick(vcpu);
-}
-
 static void write_lvt(struct lapic *a, unsigned int idx, u32 val)
 {
-	unsigned int old_mode = timer_mode(a);
+	unsigned int old_mode = lapic_timer_mode(a);
 
 	a->lvt[idx] = val & lvt_writable[idx];
 	if (!(a->svr & SVR_ENABLE))
@@ -540,12 +357,12 @@ static void write_lvt(struct lapic *a, unsigned int idx, u32 val)
 	if (((a->lvt[idx] >> LVT_TIMER_MODE_SHIFT) & 3) == 3)
 		a->lvt[idx] &= ~(2u << LVT_TIMER_MODE_SHIFT);
 	/* Switching to or from TSC-deadline mode disarms the timer (SDM 10.5.4.1). */
-	if (old_mode != timer_mode(a) && (old_mode == TIMER_DEADLINE ||
-					  timer_mode(a) == TIMER_DEADLINE)) {
+	if (old_mode != lapic_timer_mode(a) && (old_mode == TIMER_DEADLINE ||
+					  lapic_timer_mode(a) == TIMER_DEADLINE)) {
 		a->timer_initial = 0;
 		a->tsc_deadline = 0;
 	}
-	timer_update(a);
+	lapic_timer_update(a, false);
 }
 
 /* ---- registers ---------------------------------------------------------------------------- */
@@ -568,7 +385,7 @@ static void lapic_reset(struct lapic *a)
 	a->svr = 0xff;
 	for (unsigned int i = 0; i < LVT_COUNT; i++)
 		a->lvt[i] = LVT_MASKED;
-	v3_vtimer_init(&a->timer, timer_fire, a);
+	v3_vtimer_init(&a->timer, lapic_timer_fire, a);
 }
 
 static u32 x2apic_ldr(u32 id)
@@ -640,7 +457,7 @@ static bool reg_read(struct lapic *a, u32 off, u64 *val)
 		*val = a->timer_initial;
 		break;
 	case REG_TMCCT:
-		*val = current_count(a);
+		*val = lapic_timer_current_count(a);
 		break;
 	case REG_TDCR:
 		*val = a->timer_dcr;
@@ -730,17 +547,17 @@ static bool reg_write(struct lapic *a, u32 off, u64 val, struct lapic_after *aft
 		a->icr_hi = (u32)val & 0xff000000;
 		return true;
 	case REG_TMICT:
-		if (timer_mode(a) != TIMER_DEADLINE) {
+		if (lapic_timer_mode(a) != TIMER_DEADLINE) {
 			a->timer_initial = (u32)val;
 			a->timer_start = a->dev->now();
-			timer_update(a);
+			lapic_timer_update(a, true);
 		}
 		return true;
 	case REG_TDCR:
 		if (!fits(x2, val, 0xb))
 			return false;
 		a->timer_dcr = (u32)val & 0xb;
-		timer_update(a);
+		lapic_timer_update(a, false);
 		return true;
 	case REG_SELF_IPI:
 		if (!x2 || !fits(x2, val, 0xff))
@@ -776,7 +593,7 @@ static bool write_and_act(struct lapic *a, u32 off, u64 val)
 
 /* ---- the xAPIC page ----------------------------------------------------------------------- */
 
-static struct lapic *vcpu_apic(struct lapic_dev *dev, struct v3_vcpu *vcpu)
+struct lapic *lapic_of_vcpu(struct lapic_dev *dev, struct v3_vcpu *vcpu)
 {
 	return dev->apics && vcpu->id < dev->n ? &dev->apics[vcpu->id] : NULL;
 }
@@ -784,13 +601,13 @@ static struct lapic *vcpu_apic(struct lapic_dev *dev, struct v3_vcpu *vcpu)
 /* In x2APIC mode or globally disabled, the page is not the APIC's (SDM 10.12.1.2). */
 static bool page_active(const struct lapic *a)
 {
-	return a && hw_enabled(a) && !x2apic_mode(a);
+	return a && lapic_hw_enabled(a) && !x2apic_mode(a);
 }
 
 static int lapic_mmio_read(struct v3_vcpu *vcpu, u64 gpa, void *data, unsigned int len,
 			   void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 	u32 off = (u32)(gpa & 0xfff);
 	u64 val = 0;
 	u8 *out = data;
@@ -812,7 +629,7 @@ static int lapic_mmio_read(struct v3_vcpu *vcpu, u64 gpa, void *data, unsigned i
 static int lapic_mmio_write(struct v3_vcpu *vcpu, u64 gpa, void *data, unsigned int len,
 			    void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 	u32 off = (u32)(gpa & 0xfff), val;
 
 	if (!page_active(a))
@@ -843,7 +660,7 @@ static const u16 x2apic_regs[] = {
 
 static int x2apic_msr_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 	bool ok;
 
 	if (!a || !x2apic_mode(a))
@@ -856,7 +673,7 @@ static int x2apic_msr_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 
 static int x2apic_msr_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 	u32 off = (msr - MSR_X2APIC_FIRST) << 4;
 
 	if (!a || !x2apic_mode(a) || (off != REG_ICR && (val >> 32)))
@@ -866,7 +683,7 @@ static int x2apic_msr_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 
 static int apic_base_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 
 	if (!a)
 		return V3_MSR_GP;
@@ -877,7 +694,7 @@ static int apic_base_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 /* SDM 10.12.5.1: the legal transitions between disabled, xAPIC and x2APIC. */
 static int apic_base_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 	u64 mode_bits = APIC_BASE_EN | APIC_BASE_EXTD, old, new = val & mode_bits;
 	u8 pa = vcpu->vm->maxphyaddr;
 
@@ -905,43 +722,13 @@ static int apic_base_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 	return 0;
 }
 
-static int tsc_deadline_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
-{
-	struct lapic *a = vcpu_apic(priv, vcpu);
-
-	if (!a)
-		return V3_MSR_GP;
-	v3_spin_lock(&a->lock);
-	*val = timer_mode(a) == TIMER_DEADLINE ? a->tsc_deadline : 0;
-	v3_spin_unlock(&a->lock);
-	return 0;
-}
-
-static int tsc_deadline_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
-{
-	struct lapic *a = vcpu_apic(priv, vcpu);
-
-	if (!a)
-		return V3_MSR_GP;
-	v3_spin_lock(&a->lock);
-	/* Outside TSC-deadline mode, writes are ignored (SDM 10.5.4.1). */
-	if (hw_enabled(a) && timer_mode(a) == TIMER_DEADLINE) {
-		a->tsc_deadline = val;
-		timer_update(a);
-	}
-	v3_spin_unlock(&a->lock);
-	return 0;
-}
-
-/* ---- CPUID -------------------------------------------------------------------------------- */
-
 static void lapic_cpuid(struct v3_vcpu *vcpu, u32 leaf, u32 subleaf, struct v3_cpuid_regs *r,
 			void *priv)
 {
-	struct lapic *a = vcpu_apic(priv, vcpu);
+	struct lapic *a = lapic_of_vcpu(priv, vcpu);
 
 	/* EDX.APIC follows IA32_APIC_BASE.EN (SDM 10.4.3). */
-	if (a && hw_enabled(a))
+	if (a && lapic_hw_enabled(a))
 		r->edx |= 1u << 9;
 	r->ecx |= (1u << 21) | (1u << 24);   /* x2APIC, TSC-deadline */
 }
@@ -971,7 +758,7 @@ static int lapic_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **
 	if (!rc)
 		rc = v3_hook_msr(vm, MSR_APIC_BASE, apic_base_read, apic_base_write, dev);
 	if (!rc)
-		rc = v3_hook_msr(vm, MSR_TSC_DEADLINE, tsc_deadline_read, tsc_deadline_write, dev);
+		rc = v3_hook_msr(vm, MSR_TSC_DEADLINE, lapic_tsc_deadline_read, lapic_tsc_deadline_write, dev);
 	for (size_t i = 0; !rc && i < V3_ARRAY_SIZE(x2apic_regs); i++)
 		rc = v3_hook_msr(vm, MSR_X2APIC_FIRST + (x2apic_regs[i] >> 4), x2apic_msr_read,
 				 x2apic_msr_write, dev);

@@ -25,6 +25,6 @@ else
 fi
 rm -f /tmp/big
 # The timer and the serial port have been interrupting: their lines count up.
-grep -E '^ *[0-9]+: .*(timer|ttyS0)' /proc/interrupts | sed 's/^/init: irq: /'
+grep -E '^ *([0-9]+: .*(timer|ttyS0)|LOC: .*)' /proc/interrupts | sed 's/^/init: irq: /'
 echo "init: powering off"
 poweroff -f

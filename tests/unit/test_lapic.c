@@ -306,6 +306,37 @@ static void test_timer_oneshot(void **state)
 	assert_int_equal(intr_peek(0), -1);
 }
 
+/*
+ * A one-shot count that runs out between two vtimer runs (time moves on inside exit handlers,
+ * timers run only before the next entry) still interrupts: a tiny count, and a divide or LVT
+ * rewrite after expiry, must not drop it. Losing it hung Linux, which waits for that tick.
+ */
+static void test_timer_oneshot_expiry_between_runs(void **state)
+{
+	lapic_write(0, TDCR, 0xb);          /* divide by 1 */
+	lapic_write(0, LVT_TIMER, 0xec);
+	dev_advance_to(1000);
+	/* A count of 1 that has run out by the time the write's own handling reads the clock. */
+	lapic_write(0, TMICT, 1);
+	dev_tsc += 5;
+	lapic_write(0, TDCR, 0xb);
+	lapic_write(0, LVT_TIMER, 0xec);
+	dev_advance_to(dev_tsc);
+	assert_int_equal(intr_take(0), 0xec);
+	lapic_write(0, EOI, 0);
+	/* Spent and delivered: rewriting DCR or the LVT does not fire it again. */
+	lapic_write(0, TDCR, 0xb);
+	lapic_write(0, LVT_TIMER, 0xec);
+	dev_advance_to(dev_tsc + 100);
+	assert_int_equal(intr_peek(0), -1);
+	/* A longer count that expires while the vCPU is away. */
+	lapic_write(0, TMICT, 50);
+	dev_tsc += 80;
+	lapic_write(0, TDCR, 0xb);
+	dev_advance_to(dev_tsc);
+	assert_int_equal(intr_take(0), 0xec);
+}
+
 static void test_timer_periodic_and_mask(void **state)
 {
 	lapic_write(0, TDCR, 0xb);          /* divide by 1 */
@@ -511,6 +542,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_sipi_nmi_not_injected, setup_enabled,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_timer_oneshot, setup_enabled, teardown),
+		cmocka_unit_test_setup_teardown(test_timer_oneshot_expiry_between_runs, setup_enabled,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_timer_periodic_and_mask, setup_enabled,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_timer_tsc_deadline, setup_enabled, teardown),
