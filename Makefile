@@ -3,7 +3,7 @@
 #
 #   make                 libv3vee.a, host-kitten, unit tests, tools
 #   make check           the whole test suite (unit + system), summary at the end
-#   make run             boot host-kitten in QEMU and show its report
+#   make run             boot host-kitten in QEMU with the demo Linux VM: a shell
 #   make iso             build/v3.iso, a GRUB rescue ISO (Bochs, real machines)
 #   make defconfig | menuconfig | olddefconfig | savedefconfig
 
@@ -158,7 +158,7 @@ $(BUILD)/v3.iso: $(HK_BIN) tools/mkiso.sh
 UNIT_TESTS :=
 TOOLS :=
 V3_PACK := $(BUILD)/v3-pack
-include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk tests/linux/*.mk bench/*/*.mk)
+include $(wildcard tests/unit/*.mk tools/*.mk tests/fuzz/*.mk tests/guests/*.mk tests/linux/*.mk bench/*/*.mk demo/*.mk)
 
 # The whole core built for the build machine, as an archive: a unit test lists
 # its own sources and takes from the core only what it uses.
@@ -191,7 +191,7 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 # ---- top-level targets -----------------------------------------------------------
 
 .PHONY: all lib kernel unit-tests
-all: $(LIBV3) $(HK_BIN) $(UNIT_BINS) $(TOOLS) $(GUEST_IMAGES) $(LINUX_IMAGES)
+all: $(LIBV3) $(HK_BIN) $(UNIT_BINS) $(TOOLS) $(GUEST_IMAGES) $(LINUX_IMAGES) $(DEMO_IMAGE)
 lib: $(LIBV3)
 kernel: $(HK_BIN)
 unit-tests: $(UNIT_BINS)
@@ -224,17 +224,21 @@ check-system: $(HK_BIN)
 		--jobs $(SYSTEST_JOBS) --workdir $(BUILD)/systest $(SYSTEST_CASES) || true
 	$(Q)tools/test-summary.sh $(RESULTS)
 
-# make run: boot host-kitten under QEMU (AMD-V with nested paging), console on
-# the terminal. KVM is used when it can give the guest SVM, TCG otherwise.
+# make run: boot host-kitten under QEMU (AMD-V with nested paging) with the VM images
+# RUN_VMS (default: the demo Linux VM, demo/), the serial console on the terminal; it
+# ends when the VMs have stopped (in the demo: `poweroff -f`), or with Ctrl-A X.
+# RUN_VMS= boots host-kitten alone (its CPU report). KVM is used when it can give the
+# guest SVM, TCG otherwise.
 RUN_CPU ?= EPYC,+svm
 RUN_SMP ?= 2
 RUN_MEM ?= 1G
 RUN_APPEND ?=
+RUN_VMS ?= $(DEMO_IMAGE)
 .PHONY: run
 run: deps
-	$(Q)$(MAKE) --no-print-directory $(HK_BIN)
+	$(Q)$(MAKE) --no-print-directory $(HK_BIN) $(RUN_VMS)
 	$(Q)tools/run-qemu.sh --cpu "$(RUN_CPU)" --smp $(RUN_SMP) --mem $(RUN_MEM) \
-		--append "$(RUN_APPEND)" $(HK_BIN)
+		--append "$(RUN_APPEND)" $(HK_BIN) $(RUN_VMS)
 
 .PHONY: clean distclean
 clean:

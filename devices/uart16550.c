@@ -2,7 +2,7 @@
 /*
  * A 16550A UART (TI/National PC16550D datasheet, "Registers" and table 4,
  * "Interrupt Control Functions"):
- * <device class="uart16550" id="com1" port="0x3f8" irq="4"/>
+ * <device class="uart16550" id="com1" port="0x3f8" irq="4" output="lines"/>
  *
  *   +0  RBR (read) / THR (write); DLL when LCR.DLAB
  *   +1  IER; DLM when LCR.DLAB
@@ -11,22 +11,37 @@
  *
  * Transmission is instantaneous: THR and the transmit shift register are
  * always empty (LSR.THRE and TEMT stay set) and every byte written goes to
- * the host console as "vm NAME: ..." lines, or back into the receiver in
- * loopback mode. The receiver is a 16-byte FIFO (one holding register when
- * FIFOs are off). With no receive clock, the character timeout of FIFO mode
- * is taken as already elapsed: data below the trigger level reports the
- * timeout interrupt at once. Outside loopback the modem inputs show a
- * connected terminal (CTS, DSR, DCD).
+ * the host console, or back into the receiver in loopback mode. With
+ * output="lines" (the default) the host sees "vm NAME: ..." log lines; with
+ * output="raw" it gets the bytes unmodified, at once (v3_host->console_write),
+ * for an interactive guest console.
+ *
+ * The receiver is a 16-byte FIFO (one holding register when FIFOs are off).
+ * The VM's first UART is its console: it receives the host's console input
+ * (v3_vm_console_input, console_input.h), taking queued bytes only while the
+ * receiver has room, so host input waits instead of overrunning (a real
+ * line with hardware flow control); a character arriving at a full receiver
+ * (loopback) sets LSR.OE and is lost. In loopback mode the receiver is cut
+ * off from the line and host input waits. With no receive clock, the
+ * character timeout of FIFO mode is taken as already elapsed: data below the
+ * trigger level reports the timeout interrupt at once. Outside loopback the
+ * modem inputs show a connected terminal (CTS, DSR, DCD).
  *
  * The interrupt output reaches the ISA line only through MCR.OUT2, as on a PC.
- * The guest's driver serializes its accesses; the model keeps every index in
- * range whatever the guest does.
+ * The lock serializes the guest's accesses (from any vCPU) with the console
+ * input arriving on vCPU 0's thread; the model keeps every index in range
+ * whatever the guest does.
  */
+#include "console_input.h"
 #include "console_line.h"
 #include "device.h"
 #include "host_ops.h"
 #include "intr.h"
 #include "io.h"
+#include "lib/spinlock.h"
+#include "lib/string.h"
+#include "log.h"
+#include "vm.h"
 
 #define UART_FIFO_SIZE 16
 
@@ -82,8 +97,11 @@
 
 struct uart {
 	struct v3_vm *vm;
+	struct v3_spinlock lock;
 	u16 port;
 	unsigned int irq;
+	bool raw_output;        /* output="raw": bytes to console_write, not lines */
+	bool console;           /* receives the host's console input */
 	u8 ier, fcr, lcr, mcr, scr, dll, dlm;
 	u8 lsr_errors;          /* OE: sticky until LSR is read */
 	u8 msr;                 /* status bits 7:4 and delta bits 3:0 */
@@ -171,15 +189,33 @@ static void rx_clear(struct uart *u)
 	u->rx_count = 0;
 }
 
+/* Host console input enters the receiver as far as it has room (none in loopback). */
+static void uart_take_input(struct uart *u)
+{
+	u8 buf[UART_FIFO_SIZE];
+	size_t n;
+
+	if (!u->console || (u->mcr & MCR_LOOP) || u->rx_count >= rx_capacity(u))
+		return;
+	n = v3_console_input_take(u->vm, buf, rx_capacity(u) - u->rx_count);
+	for (size_t i = 0; i < n; i++)
+		uart_receive(u, buf[i]);
+}
+
 static void uart_transmit(struct uart *u, u8 c)
 {
 	/* Writing THR clears the THRE interrupt; the byte leaves at once and THR empties again. */
 	u->thr_ipending = false;
 	uart_update_irq(u);
-	if (u->mcr & MCR_LOOP)
+	if (u->mcr & MCR_LOOP) {
 		uart_receive(u, c);
-	else
+	} else if (u->raw_output) {
+		char ch = (char)c;
+
+		v3_host->console_write(&ch, 1);
+	} else {
 		v3_console_line_putc(&u->out, (char)c);
+	}
 	u->thr_ipending = true;
 }
 
@@ -275,12 +311,17 @@ static void uart_write_reg(struct uart *u, unsigned int reg, u8 val)
 	}
 }
 
+/* Each access refills the receiver: a guest emptying the FIFO sees the next bytes at once. */
 static int uart_io_read(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 *val, void *priv)
 {
 	struct uart *u = priv;
 
+	v3_spin_lock(&u->lock);
+	uart_take_input(u);
 	*val = uart_read_reg(u, port - u->port);
+	uart_take_input(u);
 	uart_update_irq(u);
+	v3_spin_unlock(&u->lock);
 	return 0;
 }
 
@@ -288,8 +329,35 @@ static int uart_io_write(struct v3_vcpu *vcpu, u16 port, unsigned int size, u32 
 {
 	struct uart *u = priv;
 
+	v3_spin_lock(&u->lock);
 	uart_write_reg(u, port - u->port, (u8)val);
+	uart_take_input(u);
 	uart_update_irq(u);
+	v3_spin_unlock(&u->lock);
+	return 0;
+}
+
+/* Console input is waiting (vCPU 0's thread, before entry). */
+static void uart_input_ready(void *priv)
+{
+	struct uart *u = priv;
+
+	v3_spin_lock(&u->lock);
+	uart_take_input(u);
+	uart_update_irq(u);
+	v3_spin_unlock(&u->lock);
+}
+
+static int parse_output(struct v3_vm *vm, const struct v3_cfg_node *cfg, bool *raw)
+{
+	const char *mode = v3_cfg_attr(cfg, "output");
+
+	*raw = mode && !v3_strcmp(mode, "raw");
+	if (mode && !*raw && v3_strcmp(mode, "lines")) {
+		v3_err("vm %s: config line %u: <%s>: output=\"%s\" is not lines or raw", vm->name,
+		       cfg->line, cfg->name, mode);
+		return -V3_EINVAL;
+	}
 	return 0;
 }
 
@@ -297,11 +365,14 @@ static int uart_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **p
 {
 	struct uart *u;
 	u64 port, irq;
+	bool raw;
 	int rc;
 
 	rc = v3_cfg_u64(cfg, "port", 0x3f8, 0xffff - 7, &port);
 	if (!rc)
 		rc = v3_cfg_u64(cfg, "irq", 4, V3_IRQ_LINES - 1, &irq);
+	if (!rc)
+		rc = parse_output(vm, cfg, &raw);
 	if (rc)
 		return rc;
 	u = v3_zalloc(sizeof(*u));
@@ -310,6 +381,7 @@ static int uart_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **p
 	u->vm = vm;
 	u->port = (u16)port;
 	u->irq = (unsigned int)irq;
+	u->raw_output = raw;
 	u->dll = 12;            /* 9600 baud from the 1.8432 MHz clock */
 	u->msr = modem_inputs(u);
 	v3_console_line_init(&u->out, vm);
@@ -318,6 +390,8 @@ static int uart_create(struct v3_vm *vm, const struct v3_cfg_node *cfg, void **p
 		v3_free(u);
 		return rc;
 	}
+	/* The first UART is the console, as COM1 is on a PC; the others have no input. */
+	u->console = v3_console_input_attach(vm, uart_input_ready, u) == 0;
 	*priv = u;
 	return 0;
 }
@@ -326,6 +400,8 @@ static void uart_free(void *priv)
 {
 	struct uart *u = priv;
 
+	if (u->console)
+		v3_console_input_detach(u->vm, u);
 	v3_console_line_flush(&u->out);
 	v3_free(u);
 }

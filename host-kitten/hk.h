@@ -27,6 +27,13 @@ enum hk_exit_status {
 
 void hk_console_init(void);
 void hk_console_write(const char *s, size_t len);
+/* Write bytes as they are: no "\n" to "\r\n" translation (a guest's raw console). */
+void hk_console_write_raw(const char *s, size_t len);
+/*
+ * Deliver console input to fn, in interrupt context on the calling CPU (the
+ * COM1 receive interrupt is routed there), from now on. Once only.
+ */
+int hk_console_input_start(void (*fn)(const char *bytes, size_t n));
 /* Wait until everything written has left the UART. */
 void hk_console_flush(void);
 void hk_printf(const char *fmt, ...) __v3_printf(1, 2);

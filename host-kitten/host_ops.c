@@ -90,4 +90,5 @@ const struct v3_host_ops hk_host_ops = {
 	.timer_arm = hk_timer_arm,
 	.timer_cancel = hk_timer_cancel,
 	.print = hk_op_print,
+	.console_write = hk_console_write_raw,
 };

@@ -22,6 +22,8 @@ struct v3_cpuid_hook {
 };
 
 /* Bits of leaf 1 ECX the guest never sees. */
+#define L1_ECX_PCID (1u << 17)
+#define L7_EBX_INVPCID (1u << 10)
 #define L1_ECX_HIDE ((1u << 3) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 15) | \
 		     (1u << 18) | (1u << 21) | (1u << 24) | (1u << 27))
 #define L1_ECX_OSXSAVE (1u << 27)
@@ -97,6 +99,8 @@ static void filter(struct v3_vcpu *vcpu, u32 leaf, struct v3_cpuid_regs *r)
 	case 0x1:
 		r->ecx &= ~L1_ECX_HIDE;
 		r->ecx |= L1_ECX_HYPERVISOR;
+		if (vcpu->shadow)
+			r->ecx &= ~L1_ECX_PCID;
 		if (vcpu->s.cr4 & CR4_OSXSAVE)
 			r->ecx |= L1_ECX_OSXSAVE;
 		r->edx &= ~L1_EDX_HIDE;
@@ -105,6 +109,9 @@ static void filter(struct v3_vcpu *vcpu, u32 leaf, struct v3_cpuid_regs *r)
 		break;
 	case 0x7:
 		r->ecx &= ~L7_ECX_HIDE;
+		/* Shadow paging does not model PCIDs: no INVPCID either. */
+		if (vcpu->shadow)
+			r->ebx &= ~L7_EBX_INVPCID;
 		break;
 	case 0x80000001:
 		r->ecx &= ~L81_ECX_HIDE;

@@ -312,9 +312,59 @@ static int one_byte(struct cursor *c, struct v3_insn *in, u8 op)
 	return -V3_ENOTSUP;
 }
 
+/* The register forms of ModRM for MOV CRn (SDM: the mod bits are ignored, always registers). */
+static void modrm_regs(struct cursor *c, struct v3_insn *in)
+{
+	in->modrm = (u8)take(c, 1);
+	in->has_modrm = true;
+	in->reg = (u8)(((in->modrm >> 3) & 7) | ((in->rex & 4) ? 8 : 0));
+	in->rm = (u8)((in->modrm & 7) | ((in->rex & 1) ? 8 : 0));
+}
+
+/* 0F 01 /4 SMSW, /6 LMSW (register or m16), /7 INVLPG (memory only). */
+static int group7(struct cursor *c, struct v3_insn *in)
+{
+	unsigned int sub;
+	bool mem = modrm(c, in);
+
+	sub = (in->modrm >> 3) & 7;
+	in->reg = V3_REG_NONE;
+	if (!mem)
+		in->rm = (u8)((in->modrm & 7) | ((in->rex & 1) ? 8 : 0));
+	switch (sub) {
+	case 4:
+		in->kind = V3_INSN_SMSW;
+		break;
+	case 6:
+		in->kind = V3_INSN_LMSW;
+		break;
+	case 7:
+		if (!mem)
+			return -V3_ENOTSUP;	/* SWAPGS, RDTSCP */
+		in->kind = V3_INSN_INVLPG;
+		return 0;
+	default:
+		return -V3_ENOTSUP;
+	}
+	if (mem)
+		in->op_size = 2;
+	return 0;
+}
+
 static int two_byte(struct cursor *c, struct v3_insn *in, u8 op)
 {
 	switch (op) {
+	case 0x20: case 0x22:
+		modrm_regs(c, in);
+		in->kind = op == 0x22 ? V3_INSN_MOV_TO_CR : V3_INSN_MOV_FROM_CR;
+		/* The operand is 64 bits in 64-bit mode, else 32, whatever the prefixes say. */
+		in->op_size = in->mode == V3_MODE_LONG64 ? 8 : 4;
+		return 0;
+	case 0x06:
+		in->kind = V3_INSN_CLTS;
+		return 0;
+	case 0x01:
+		return group7(c, in);
 	case 0xb6: case 0xb7: case 0xbe: case 0xbf:
 		if (!modrm(c, in))
 			return -V3_ENOTSUP;
@@ -364,7 +414,8 @@ int v3_decode(const u8 *bytes, unsigned int avail, enum v3_cpu_mode mode, struct
 	u8 op;
 	int rc;
 
-	*in = (struct v3_insn){ .mode = mode, .seg_override = V3_REG_NONE, .reg = V3_REG_NONE };
+	*in = (struct v3_insn){ .mode = mode, .seg_override = V3_REG_NONE, .reg = V3_REG_NONE,
+				.rm = V3_REG_NONE };
 	if (!prefixes(&c, in))
 		return -V3_EINVAL;
 	sizes(in);

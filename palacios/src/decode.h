@@ -29,6 +29,17 @@ enum v3_insn_kind {
 	V3_INSN_STOS,		/* AA/AB */
 	V3_INSN_MOVS,		/* A4/A5 */
 	V3_INSN_BT,		/* BT/BTS/BTR/BTC (0F A3/AB/B3/BB, 0F BA /4-7) */
+	/*
+	 * System instructions the shadow pager intercepts (no memory access of
+	 * their own, except LMSW/SMSW m16): reg is the control register, rm the
+	 * GPR (or V3_REG_NONE with mem valid for a memory operand).
+	 */
+	V3_INSN_MOV_TO_CR,	/* 0F 22 */
+	V3_INSN_MOV_FROM_CR,	/* 0F 20 */
+	V3_INSN_CLTS,		/* 0F 06 */
+	V3_INSN_LMSW,		/* 0F 01 /6 */
+	V3_INSN_SMSW,		/* 0F 01 /4 */
+	V3_INSN_INVLPG,		/* 0F 01 /7, memory operand only */
 };
 
 /* ALU operations: 0-7 in the group-1 ModRM.reg order. */
@@ -74,6 +85,7 @@ struct v3_insn {
 	u8 alu;			/* enum v3_alu_op or enum v3_bt_op */
 	bool mem_is_dst;	/* the memory operand is written (or compared as the left) */
 	u8 reg;			/* register operand (ModRM.reg with REX.R), or V3_REG_NONE */
+	u8 rm;			/* system instructions: ModRM.rm GPR (REX.B), or V3_REG_NONE */
 	bool reg_high_byte;	/* reg 4-7 of a byte op without REX: AH, CH, DH, BH */
 	bool has_imm;
 	u64 imm;		/* sign-extended to 64 bits where the instruction does */

@@ -13,6 +13,7 @@
 #include "host_ops.h"
 #include "lib/string.h"
 #include "paging/nested.h"
+#include "paging/shadow.h"
 #include "io.h"
 #include "lib/printf.h"
 #include "log.h"
@@ -147,13 +148,18 @@ static int handle_exception(struct v3_vcpu *vcpu)
 			return v3_handle_hypercall(vcpu);
 		}
 	}
+	if (e->exc.vector == 14 && vcpu->vm->shadow)
+		return v3_shadow_page_fault(vcpu, e->exc.cr2, e->exc.error);
 	if (e->exc.vector == 14)
 		vcpu->s.cr2 = e->exc.cr2;
 	v3_inject_exception(vcpu, e->exc.vector, e->exc.has_error, e->exc.error);
 	return 0;
 }
 
-/* Maps the VM's all-ones page read-only over the unmapped page at gpa. */
+/*
+ * Maps the VM's all-ones page read-only over the unmapped page at gpa in the nested tables
+ * (under shadow paging the caller maps it at the linear address).
+ */
 static int map_ones_page(struct v3_vm *vm, u64 gpa)
 {
 	int rc = 0;
@@ -167,7 +173,7 @@ static int map_ones_page(struct v3_vm *vm, u64 gpa)
 		else
 			rc = -V3_ENOMEM;
 	}
-	if (!rc)
+	if (!rc && !vm->shadow)
 		rc = vm->arch->nested_map(vm, V3_ALIGN_DOWN(gpa, V3_PAGE_SIZE), vm->ones_page_hpa,
 					  V3_PAGE_SIZE, V3_NPT_READ);
 	__atomic_store_n(&vm->nested_lock, 0, __ATOMIC_RELEASE);
@@ -175,7 +181,7 @@ static int map_ones_page(struct v3_vm *vm, u64 gpa)
 }
 
 /* An access to a hooked MMIO region: emulate the instruction against the region's callbacks. */
-static int handle_mmio(struct v3_vcpu *vcpu, u64 gpa)
+int v3_emulate_access(struct v3_vcpu *vcpu, u64 gpa)
 {
 	char why[160];
 	int rc = v3_emulate_mmio(vcpu, gpa, why, sizeof(why));
@@ -189,32 +195,54 @@ static int handle_mmio(struct v3_vcpu *vcpu, u64 gpa)
 	return stop_unhandled(vcpu, why);
 }
 
-static int handle_npf(struct v3_vcpu *vcpu)
+int v3_guest_phys_access(struct v3_vcpu *vcpu, u64 gpa, u32 acc, u64 la)
 {
 	struct v3_vm *vm = vcpu->vm;
 	const struct v3_exit *e = &vcpu->exit;
-	const struct v3_mem_region *r = v3_mem_lookup(vm, e->npf.gpa);
-	const char *access = (e->npf.access & V3_NPF_FETCH) ? "fetch"
-			     : (e->npf.access & V3_NPF_WRITE) ? "write" : "read";
+	const struct v3_mem_region *r = v3_mem_lookup(vm, gpa);
+	const char *access = (acc & V3_NPF_FETCH) ? "fetch" : (acc & V3_NPF_WRITE) ? "write" : "read";
 
-	if (r && r->kind == V3_REGION_MMIO && (e->npf.access & V3_NPF_FETCH))
+	if (r && r->kind == V3_REGION_MMIO && (acc & V3_NPF_FETCH))
 		return stop_unhandled(vcpu, "instruction fetch from an MMIO region");
 	if (r && r->kind == V3_REGION_MMIO)
-		return handle_mmio(vcpu, e->npf.gpa);
+		return v3_emulate_access(vcpu, gpa);
 	if (r)
 		return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
-				       "nested page fault on mapped guest memory at 0x%lx (%s, "
-				       "info 0x%lx) at RIP 0x%lx",
-				       e->npf.gpa, access, e->raw_info1, vcpu->s.rip);
-	if (vm->cfg.unmapped == V3_UNMAPPED_ONES && !(e->npf.access & V3_NPF_FETCH)) {
+				       "%s of guest memory at 0x%lx refused by its mapping (info "
+				       "0x%lx) at RIP 0x%lx", access, gpa, e->raw_info1, vcpu->s.rip);
+	if (vm->cfg.unmapped == V3_UNMAPPED_ONES && !(acc & V3_NPF_FETCH)) {
+		int rc;
+
 		/* Reads see all ones (an empty bus); writes are dropped. */
-		if (e->npf.access & V3_NPF_WRITE)
+		if (acc & V3_NPF_WRITE)
 			return v3_vcpu_skip_insn(vcpu);
-		return map_ones_page(vm, e->npf.gpa);
+		rc = map_ones_page(vm, gpa);
+		if (!rc && vm->shadow)
+			rc = v3_shadow_map_ones(vcpu, la, vm->ones_page_hpa);
+		return rc;
 	}
 	return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
 			       "guest %s of unmapped guest-physical address 0x%lx at RIP 0x%lx",
-			       access, e->npf.gpa, vcpu->s.rip);
+			       access, gpa, vcpu->s.rip);
+}
+
+static int handle_npf(struct v3_vcpu *vcpu)
+{
+	return v3_guest_phys_access(vcpu, vcpu->exit.npf.gpa, vcpu->exit.npf.access, 0);
+}
+
+static int handle_cr_access(struct v3_vcpu *vcpu)
+{
+	if (!vcpu->vm->shadow)
+		return handle_unhandled(vcpu);
+	return v3_shadow_handle_cr_access(vcpu);
+}
+
+static int handle_invlpg(struct v3_vcpu *vcpu)
+{
+	if (!vcpu->vm->shadow)
+		return handle_unhandled(vcpu);
+	return v3_shadow_handle_invlpg(vcpu);
 }
 
 static const exit_handler handlers[V3_EXIT_KIND_MAX] = {
@@ -232,6 +260,8 @@ static const exit_handler handlers[V3_EXIT_KIND_MAX] = {
 	[V3_EXIT_INTR_WINDOW] = handle_nothing,    /* injection happens on entry */
 	[V3_EXIT_SHUTDOWN] = handle_shutdown,
 	[V3_EXIT_ENTRY_FAILED] = handle_entry_failed,
+	[V3_EXIT_CR_ACCESS] = handle_cr_access,
+	[V3_EXIT_INVLPG] = handle_invlpg,
 };
 
 int v3_handle_exit(struct v3_vcpu *vcpu)

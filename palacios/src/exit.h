@@ -71,6 +71,15 @@ struct v3_exit {
 
 const char *v3_exit_kind_name(enum v3_exit_kind kind);
 
+/*
+ * A guest access to guest-physical gpa that no mapping serves (a nested page fault, or under
+ * shadow paging a walk that ended outside RAM, at linear la): MMIO emulation, the all-ones
+ * page of <unmapped action="ones">, or a stop. access: V3_NPF_* bits. 0 or <0 (stopped).
+ */
+int v3_guest_phys_access(struct v3_vcpu *vcpu, u64 gpa, u32 access, u64 la);
+/* Emulates the instruction at RIP, whose memory operand is at gpa. 0 or <0 (stopped). */
+int v3_emulate_access(struct v3_vcpu *vcpu, u64 gpa);
+
 /* Handles vcpu->exit; 0 to re-enter the guest, negative when the VM stopped. */
 int v3_handle_exit(struct v3_vcpu *vcpu);
 

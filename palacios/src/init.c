@@ -22,6 +22,7 @@ static const struct {
 	HOST_OP(start_on_cpu), HOST_OP(yield),         HOST_OP(kick_cpu),
 	HOST_OP(hook_irq),    HOST_OP(ack_irq),        HOST_OP(tsc_khz),
 	HOST_OP(timer_arm),   HOST_OP(timer_cancel),   HOST_OP(print),
+	HOST_OP(console_write),
 };
 
 /* Every member must be listed above: a new op without a check fails the build. */

@@ -11,6 +11,7 @@
 #include "host_ops.h"
 #include "log.h"
 #include "msr.h"
+#include "paging/shadow.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -31,6 +32,8 @@
 /* SCE, LME, LMA (read-only), NXE: what a guest may set. */
 #define EFER_GUEST_BITS ((1UL << 0) | (1UL << 8) | (1UL << 10) | (1UL << 11))
 #define EFER_LMA (1UL << 10)
+#define EFER_LME (1UL << 8)
+#define CR0_PG (1UL << 31)
 
 struct v3_msr_hook {
 	v3_msr_read_fn read;
@@ -78,10 +81,17 @@ static int efer_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
 
 static int efer_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 {
+	u64 old = vcpu->s.efer;
+
 	if (val & ~EFER_GUEST_BITS)
 		return V3_MSR_GP;
+	/* LME cannot change while paging is on (SDM 9.8.5). */
+	if ((vcpu->s.cr0 & CR0_PG) && ((val ^ old) & EFER_LME))
+		return V3_MSR_GP;
 	/* LMA is the CPU's to set; a write keeps the current value. */
-	vcpu->s.efer = (val & ~EFER_LMA) | (vcpu->s.efer & EFER_LMA);
+	vcpu->s.efer = (val & ~EFER_LMA) | (old & EFER_LMA);
+	if (vcpu->shadow)
+		v3_shadow_efer_written(vcpu, old);
 	return 0;
 }
 

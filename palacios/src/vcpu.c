@@ -73,9 +73,9 @@ static int walk_cmpxchg(void *ctx, u64 gpa, u64 old, u64 new_val, unsigned int l
 	}
 }
 
-static const struct v3_guest_mem_ops walk_mem = { walk_read, walk_cmpxchg };
+const struct v3_guest_mem_ops v3_guest_walk_mem = { walk_read, walk_cmpxchg };
 
-static void paging_regs(const struct v3_vcpu *vcpu, struct v3_paging_regs *r)
+void v3_vcpu_paging_regs(const struct v3_vcpu *vcpu, struct v3_paging_regs *r)
 {
 	*r = (struct v3_paging_regs){
 		.cr0 = vcpu->s.cr0, .cr3 = vcpu->s.cr3, .cr4 = vcpu->s.cr4,
@@ -96,10 +96,10 @@ static int translate(struct v3_vcpu *vcpu, u64 la, u32 access, bool inject, u64 
 	struct v3_walk_result res;
 	int rc;
 
-	paging_regs(vcpu, &regs);
+	v3_vcpu_paging_regs(vcpu, &regs);
 	if (vcpu->s.cpl == 3)
 		access |= V3_ACC_USER;
-	rc = v3_walk(&regs, &walk_mem, vcpu->vm, la, access, V3_WALK_SET_AD, &res);
+	rc = v3_walk(&regs, &v3_guest_walk_mem, vcpu->vm, la, access, V3_WALK_SET_AD, &res);
 	if (rc == V3_WALK_FAULT) {
 		if (inject) {
 			vcpu->s.cr2 = la;
@@ -164,6 +164,13 @@ static enum v3_cpu_mode cpu_mode(struct v3_vcpu *vcpu, struct v3_segment *cs)
 	vcpu->vm->arch->get_segment(vcpu, V3_SEG_CS, cs);
 	return v3_cpu_mode_from_regs(vcpu->s.cr0, vcpu->s.efer, vcpu->s.rflags,
 				     (cs->attrib & V3_SEG_ATTR_L) != 0, (cs->attrib & V3_SEG_ATTR_DB) != 0);
+}
+
+enum v3_cpu_mode v3_vcpu_cpu_mode(struct v3_vcpu *vcpu)
+{
+	struct v3_segment cs;
+
+	return cpu_mode(vcpu, &cs);
 }
 
 /* Instruction bytes at CS:RIP, as far as they can be read (up to len). */
@@ -255,6 +262,7 @@ int v3_vcpu_run_loop(struct v3_vcpu *vcpu)
 
 		if (vcpu->timers || vcpu->host_timer_deadline)
 			v3_vtimers_run(vcpu, __builtin_ia32_rdtsc());
+		v3_console_input_poll(vcpu);
 		if (vcpu->halted) {
 			if (v3_intr_next(vcpu) < 0) {
 				v3_host->yield();

@@ -6,6 +6,7 @@
 #include <v3/types.h>
 
 #include "exit.h"
+#include "insn_len.h"
 #include "intr.h"
 #include "vtimer.h"
 
@@ -65,6 +66,7 @@ struct v3_vcpu {
 	} exception;                    /* an exception to deliver on the next entry */
 	struct v3_vcpu_intr intr;       /* interrupt controllers delivering to this vCPU */
 	struct v3_vtimer *timers;       /* armed virtual timers, earliest first */
+	struct v3_shadow_vcpu *shadow;  /* shadow paging state, NULL under nested paging */
 	u64 host_timer_deadline;        /* what the host's one-shot timer is armed for */
 	volatile bool halted;
 	bool launched;                  /* has entered the guest at least once */
@@ -100,6 +102,15 @@ int v3_vcpu_write_linear(struct v3_vcpu *vcpu, u64 la, const void *buf, unsigned
  * when it faults (the #PF or #GP is queued for the guest), or <0.
  */
 int v3_vcpu_translate(struct v3_vcpu *vcpu, u64 la, u32 access, u64 *gpa);
+
+struct v3_paging_regs;
+struct v3_guest_mem_ops;
+/* The guest's paging state as the walker takes it (walk.h). */
+void v3_vcpu_paging_regs(const struct v3_vcpu *vcpu, struct v3_paging_regs *r);
+/* Guest RAM access for the walker; ctx is the struct v3_vm. */
+extern const struct v3_guest_mem_ops v3_guest_walk_mem;
+/* The execution mode of the code at CS:RIP. */
+enum v3_cpu_mode v3_vcpu_cpu_mode(struct v3_vcpu *vcpu);
 
 /* Reads up to len guest instruction bytes at RIP; returns how many, or <0. */
 int v3_vcpu_fetch_insn(struct v3_vcpu *vcpu, u8 *buf, unsigned int len);

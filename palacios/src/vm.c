@@ -17,6 +17,7 @@
 #include "lib/string.h"
 #include "log.h"
 #include "msr.h"
+#include "paging/shadow.h"
 #include "vm.h"
 
 static const char *const reason_names[] = {
@@ -71,9 +72,11 @@ static int load_boot(struct v3_vm *vm)
 static void vm_destroy(struct v3_vm *vm)
 {
 	if (vm->vcpus) {
-		for (unsigned int i = 0; i < vm->nvcpus; i++)
+		for (unsigned int i = 0; i < vm->nvcpus; i++) {
 			if (vm->vcpus[i].arch)
 				vm->arch->vcpu_deinit(&vm->vcpus[i]);
+			v3_shadow_vcpu_deinit(&vm->vcpus[i]);
+		}
 		v3_free(vm->vcpus);
 	}
 	v3_devices_free(vm);
@@ -83,11 +86,33 @@ static void vm_destroy(struct v3_vm *vm)
 	v3_msr_deinit(vm);
 	if (vm->arch_data)
 		vm->arch->vm_deinit(vm);
+	v3_shadow_vm_deinit(vm);
 	if (vm->ones_page_hpa)
 		v3_host->free_pages(vm->ones_page_hpa, 1);
 	v3_mem_deinit(vm);
 	v3_image_close(&vm->image);
 	v3_free(vm);
+}
+
+/* Nested paging where the CPU has it, unless the config asks for shadow paging. */
+static int choose_paging(struct v3_vm *vm)
+{
+	bool nested = vm->arch->has_nested_paging(&v3_core()->features);
+
+	if (vm->cfg.paging == V3_PAGING_NESTED && !nested) {
+		v3_err("vm %s: <paging mode=\"nested\"> but this CPU has no nested paging",
+		       vm->name);
+		return -V3_ENOTSUP;
+	}
+	if (vm->cfg.paging == V3_PAGING_NESTED || (vm->cfg.paging == V3_PAGING_DEFAULT && nested))
+		return 0;
+	if (!vm->arch->shadow_paging) {
+		v3_err("vm %s: shadow paging is not implemented on %s yet%s", vm->name,
+		       vm->arch->long_name, nested ? "" : " (and this CPU has no nested paging)");
+		return -V3_ENOTSUP;
+	}
+	v3_info("vm %s: shadow paging", vm->name);
+	return v3_shadow_vm_init(vm, 0);
 }
 
 static int vm_setup(struct v3_vm *vm)
@@ -96,6 +121,8 @@ static int vm_setup(struct v3_vm *vm)
 
 	if (!rc)
 		rc = load_boot(vm);
+	if (!rc)
+		rc = choose_paging(vm);
 	if (!rc)
 		rc = vm->arch->vm_init(vm);
 	if (!rc)
@@ -112,6 +139,11 @@ static int vm_setup(struct v3_vm *vm)
 	for (unsigned int i = 0; i < vm->nvcpus; i++) {
 		vm->vcpus[i].vm = vm;
 		vm->vcpus[i].id = i;
+		if (vm->shadow) {
+			rc = v3_shadow_vcpu_init(&vm->vcpus[i]);
+			if (rc)
+				return rc;
+		}
 		rc = vm->arch->vcpu_init(&vm->vcpus[i]);
 		if (rc)
 			return rc;
@@ -284,6 +316,7 @@ void v3_vm_report(const struct v3_vm *vm)
 		v3_info("vm %s: vcpu %u on cpu %u: %lu exits:%s", vm->name, i, v->host_cpu, v->exits,
 			pos ? line : " none");
 	}
+	v3_shadow_report(vm);
 	if (vm->mmio_emulated)
 		v3_info("vm %s: %lu MMIO instructions emulated", vm->name, vm->mmio_emulated);
 	if (vm->unhandled_io)

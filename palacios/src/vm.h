@@ -7,12 +7,14 @@
 
 #include "boot/boot.h"
 #include "config/config.h"
+#include "console_input.h"
 #include "intr.h"
 #include "lib/range_table.h"
 #include "mem.h"
 #include "vcpu.h"
 
 struct v3_arch_ops;
+struct v3_shadow_vm;
 struct v3_device;
 
 struct v3_vm {
@@ -42,10 +44,12 @@ struct v3_vm {
 	u8 maxphyaddr;                       /* guest physical address width */
 	u64 ones_page_hpa;                   /* <unmapped action="ones">: all-ones page */
 	volatile u32 nested_lock;            /* serializes changes to the nested tables */
+	struct v3_shadow_vm *shadow;         /* shadow paging (paging/shadow.h), or NULL: nested */
 
 	unsigned int nvcpus;
 	struct v3_vcpu *vcpus;
 	struct v3_device *devices;           /* created from <devices>, freed in reverse */
+	struct v3_console_input console_in;  /* host console input for the console device */
 };
 
 /* Marks the VM stopped for reason (first caller wins) and kicks every vCPU. */

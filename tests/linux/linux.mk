@@ -4,13 +4,19 @@ LINUX_DIR := $(BUILD)/linux
 LINUX_KERNEL := $(lastword $(sort $(wildcard /boot/vmlinuz-*-amd64)))
 BUSYBOX := /bin/busybox
 
+# $(call busybox_initrd,INIT,ROOTFS,OUT): recipe lines packing busybox-static with the
+# script INIT as /init, staged in the directory ROOTFS, into the gzipped cpio OUT (also
+# used by demo/demo.mk).
+define busybox_initrd
+	@mkdir -p $(2)/bin $(2)/proc $(2)/sys $(2)/dev $(2)/tmp
+	@echo "  CPIO    $(3)"
+	$(Q)cp $(BUSYBOX) $(2)/bin/busybox
+	$(Q)cp $(1) $(2)/init
+	$(Q)cd $(2) && find . | cpio -o -H newc --quiet | gzip -9 >$(abspath $(3))
+endef
+
 $(LINUX_DIR)/initrd.gz: tests/linux/init.sh $(BUSYBOX)
-	@mkdir -p $(LINUX_DIR)/rootfs/bin $(LINUX_DIR)/rootfs/proc $(LINUX_DIR)/rootfs/sys \
-		$(LINUX_DIR)/rootfs/dev $(LINUX_DIR)/rootfs/tmp
-	@echo "  CPIO    $@"
-	$(Q)cp $(BUSYBOX) $(LINUX_DIR)/rootfs/bin/busybox
-	$(Q)cp tests/linux/init.sh $(LINUX_DIR)/rootfs/init
-	$(Q)cd $(LINUX_DIR)/rootfs && find . | cpio -o -H newc --quiet | gzip -9 >../initrd.gz
+	$(call busybox_initrd,tests/linux/init.sh,$(LINUX_DIR)/rootfs,$@)
 
 $(LINUX_DIR)/bzImage: $(LINUX_KERNEL)
 	@mkdir -p $(dir $@)

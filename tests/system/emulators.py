@@ -99,6 +99,45 @@ def kill_group(proc):
         proc.wait()
 
 
+class SerialInput:
+    """Types on the machine's serial line: steps (regex, bytes), in order, each
+    sent once its regex matches the serial output that came after the previous
+    step's match (partial lines too: a prompt has no newline).  Fed through a
+    LogWatcher's on_data; writes to the emulator's stdin.  Every send is logged
+    to input.txt in the run's directory."""
+    def __init__(self, steps, log_path):
+        self.steps = list(steps)
+        self.text = ""
+        self.pos = 0
+        self.pipe = None
+        self.log_path = Path(log_path)
+        self.log_path.write_text("")
+        self.start = time.monotonic()
+
+    @property
+    def waiting_for(self):
+        """The pattern of the next step, None when all were sent."""
+        return self.steps[0][0].pattern if self.steps else None
+
+    def on_data(self, data):
+        self.text += data.decode("utf-8", "replace").replace("\r", "")
+        while self.steps and self.pipe:
+            regex, send = self.steps[0]
+            m = regex.search(self.text, self.pos)
+            if not m:
+                return
+            self.steps.pop(0)
+            self.pos = m.end()
+            with open(self.log_path, "a") as f:
+                f.write(f"{time.monotonic() - self.start:.2f}s after "
+                        f"{regex.pattern!r}: sent {send!r}\n")
+            try:
+                self.pipe.write(send)
+                self.pipe.flush()
+            except (BrokenPipeError, OSError):
+                self.steps = []
+
+
 class LogWatcher:
     """Incrementally scans a growing log for the exit line; on_data(bytes),
     if given, receives every new chunk as it is read."""
@@ -131,21 +170,35 @@ class LogWatcher:
 
 
 def run_emulator(cmd, env, outdir, serial, timeout, run, on_data=None,
-                 on_start=None, on_end=None):
+                 on_start=None, on_end=None, serial_input=None):
     """Runs cmd in outdir until it exits, the exit line has been seen for
     GRACE_SECONDS, or timeout seconds pass without an exit line (None: no
     limit).  Fills run (an EmuRun).  on_start(proc)/on_end(proc) bracket the
-    process's life (the harness keeps a list to kill on ^C)."""
+    process's life (the harness keeps a list to kill on ^C).  serial_input (a
+    SerialInput) means cmd has the serial line on its stdio (qemu_command's
+    serial_stdio): its stdout becomes the serial log and serial_input types
+    into its stdin."""
     outdir = Path(outdir)
-    with open(outdir / "stdout.txt", "wb") as out, \
+    stdout_path = serial if serial_input else outdir / "stdout.txt"
+    with open(stdout_path, "wb") as out, \
          open(outdir / "stderr.txt", "wb") as err:
         start = time.monotonic()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if serial_input
+                                else subprocess.DEVNULL, stdout=out,
                                 stderr=err, env=env, cwd=outdir,
                                 start_new_session=True)
         if on_start:
             on_start(proc)
-        watcher = LogWatcher(serial, on_data)
+        if serial_input:
+            serial_input.pipe = proc.stdin
+
+            def on_serial(data):
+                serial_input.on_data(data)
+                if on_data:
+                    on_data(data)
+        else:
+            on_serial = on_data
+        watcher = LogWatcher(serial, on_serial)
         try:
             while True:
                 try:
@@ -168,6 +221,11 @@ def run_emulator(cmd, env, outdir, serial, timeout, run, on_data=None,
         finally:
             if proc.poll() is None:
                 kill_group(proc)
+            if proc.stdin:
+                try:
+                    proc.stdin.close()
+                except OSError:
+                    pass
             if on_end:
                 on_end(proc)
         run.elapsed = time.monotonic() - start
@@ -184,12 +242,15 @@ def write_command(outdir, cmd, env_prefix=""):
 
 # ---------------------------------------------------------------- QEMU
 
-def qemu_command(kernel, cpu, smp, mem_mb, cmdline, modules, serial):
-    """modules: list of (path, args); QEMU passes "path args" as the module string."""
+def qemu_command(kernel, cpu, smp, mem_mb, cmdline, modules, serial,
+                 serial_stdio=False):
+    """modules: list of (path, args); QEMU passes "path args" as the module string.
+    serial_stdio: the serial line on QEMU's stdin/stdout (for SerialInput)
+    instead of written to the file serial."""
     cmd = [QEMU, "-machine", "q35", "-accel", "tcg", "-cpu", cpu,
            "-smp", str(smp), "-m", f"{mem_mb}M",
            "-display", "none", "-monitor", "none",
-           "-serial", f"file:{serial}", "-no-reboot",
+           "-serial", "stdio" if serial_stdio else f"file:{serial}", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", str(kernel)]
     if cmdline:

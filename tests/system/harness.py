@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""System-test harness for v3: boots build/host-kitten.bin under QEMU (AMD-V, TCG)
+r"""System-test harness for v3: boots build/host-kitten.bin under QEMU (AMD-V, TCG)
 or Bochs (VT-x or AMD-V, via a GRUB rescue ISO) and judges the serial log.
 Starting the emulators and watching the log is tests/system/emulators.py, which
 tools/v3-run (running VM images by hand) shares.
@@ -47,9 +47,21 @@ lines ignored; keys marked + may repeat):
                            worse; a lower ips (e.g. 20000000) speeds up smp cases.
 + module: PATH [ARGS]      multiboot module (QEMU -initrd, GRUB "module"); PATH is
                            relative to the current directory
++ send-after: REGEX => TEXT
+                           qemu only: type TEXT on the serial line once REGEX
+                           matches the serial output (re.search, MULTILINE,
+                           CRs removed; a partial last line counts, as a prompt
+                           has no newline).  Steps run in file order, each
+                           searching only the output after the previous step's
+                           match.  TEXT takes the escapes \r (Enter) \n \t \\
+                           and \xHH (\x03 is Ctrl-C); nothing is added to it.
+                           The sends are logged to input.txt.  With send-after
+                           the serial line is QEMU's stdio, so QEMU's stdout is
+                           the serial log and stdout.txt stays empty.
 
 Judging, first failure wins:
-  1. timeout                          "timeout after Ns"
+  1. timeout                          "timeout after Ns" (+ "waiting for
+                                      send-after REGEX" if a send is pending)
   2. no "hk: exit status N" line      "no exit status line (crash, hang or triple fault?)"
   3. N != status                      "wrong exit status N (text), expected M"
   4. qemu only: exit code != (N<<1)|1 "qemu exit code C does not match ..."
@@ -92,7 +104,8 @@ DEFAULTS = {
 
 SINGLE_KEYS = {"emu", "cpu", "smp", "mem", "cmdline", "timeout", "status",
                "must-fail-with", "ips"}
-MULTI_KEYS = {"expect", "expect-re", "expect-count", "reject", "module"}
+MULTI_KEYS = {"expect", "expect-re", "expect-count", "reject", "module",
+              "send-after"}
 
 
 class CaseError(Exception):
@@ -118,6 +131,7 @@ class Case:
         self.modules = []          # list of (path, args)
         self.checks = []           # ("expect"|"expect-re"|"expect-count", arg...)
         self.rejects = []
+        self.sends = []            # (compiled regex, bytes to type)
         try:
             self._parse()
         except CaseError as e:
@@ -152,6 +166,8 @@ class Case:
             if self.emu is None:
                 raise CaseError(f"{self.path}: no 'emu:' line and layer "
                                 f"{self.layer!r} does not start with qemu or bochs")
+        if self.emu == "bochs" and self.sends:
+            raise CaseError(f"{self.path}: send-after works with qemu only")
         if self.emu == "bochs":
             try:
                 self.cmdline = check_args(self.cmdline)
@@ -213,6 +229,36 @@ class Case:
             if not value:
                 raise ValueError("empty")
             self.rejects.append(value)
+        elif key == "send-after":
+            self.sends.append(parse_send(value))
+
+
+SEND_ESCAPES = {"r": b"\r", "n": b"\n", "t": b"\t", "\\": b"\\"}
+
+
+def parse_send(value):
+    """"REGEX => TEXT" -> (compiled REGEX, TEXT as bytes with escapes decoded)."""
+    pattern, sep, text = value.partition(" => ")
+    if not sep or not pattern.strip():
+        raise ValueError("want 'REGEX => TEXT'")
+    out = bytearray()
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+        elif text[i + 1:i + 2] in SEND_ESCAPES:
+            out += SEND_ESCAPES[text[i + 1]]
+            i += 2
+        elif re.fullmatch(r"x[0-9a-fA-F]{2}", text[i + 1:i + 4]):
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            raise ValueError(f"unknown escape at {text[i:i + 4]!r}")
+    if not out:
+        raise ValueError("nothing to send")
+    return re.compile(pattern.strip(), re.MULTILINE), bytes(out)
 
 
 def fmt_secs(s):
@@ -227,6 +273,7 @@ class Run(EmuRun):
         super().__init__()
         self.setup_error = None      # failure before the emulator started
         self.iso_seconds = None
+        self.input = None            # the SerialInput of a case with send-after
 
 
 _live = set()
@@ -246,13 +293,16 @@ def _ended(proc):
 
 def run_emulator(cmd, env, case, outdir, serial, run):
     emulators.run_emulator(cmd, env, outdir, serial, case.timeout, run,
-                           on_start=_started, on_end=_ended)
+                           on_start=_started, on_end=_ended,
+                           serial_input=run.input)
 
 
 def run_qemu(case, kernel, outdir, run):
     serial = outdir / "serial.log"
+    if case.sends:
+        run.input = emulators.SerialInput(case.sends, outdir / "input.txt")
     cmd = qemu_command(kernel, case.cpu, case.smp, case.mem_mb, case.cmdline,
-                       case.modules, serial)
+                       case.modules, serial, serial_stdio=bool(case.sends))
     write_command(outdir, cmd)
     run_emulator(cmd, None, case, outdir, serial, run)
 
@@ -274,7 +324,9 @@ def judge(case, outdir, run):
     if run.setup_error:
         return run.setup_error
     if run.timed_out:
-        return f"timeout after {case.timeout:g}s"
+        pending = run.input.waiting_for if run.input else None
+        return f"timeout after {case.timeout:g}s" + \
+            (f" waiting for send-after \"{pending}\"" if pending else "")
     lines = read_lines(outdir / "serial.log")
     exits = [(i, m) for i, l in enumerate(lines) for m in [EXIT_RE.search(l)] if m]
     if not exits:

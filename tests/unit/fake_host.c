@@ -8,6 +8,9 @@
 
 static char log_buf[1 << 16];
 static size_t log_len;
+static char console_buf[1 << 12];
+static size_t console_len;
+static unsigned int kicks;
 static long allocs_left = -1;
 static unsigned int ncpus = 1;
 static unsigned int current_cpu;
@@ -97,6 +100,7 @@ static void fh_yield(void)
 static int fh_kick_cpu(unsigned int cpu)
 {
 	(void)cpu;
+	kicks++;
 	return 0;
 }
 
@@ -142,6 +146,15 @@ static void fh_print(const char *line)
 	log_buf[log_len] = '\0';
 }
 
+static void fh_console_write(const char *buf, size_t n)
+{
+	if (console_len + n + 1 > sizeof(console_buf))
+		return;
+	memcpy(console_buf + console_len, buf, n);
+	console_len += n;
+	console_buf[console_len] = '\0';
+}
+
 struct v3_host_ops fake_host_ops = {
 	.alloc_pages = fh_alloc_pages,
 	.free_pages = fh_free_pages,
@@ -161,6 +174,7 @@ struct v3_host_ops fake_host_ops = {
 	.timer_arm = fh_timer_arm,
 	.timer_cancel = fh_timer_cancel,
 	.print = fh_print,
+	.console_write = fh_console_write,
 };
 
 void fake_host_install(void)
@@ -182,6 +196,20 @@ void fake_host_reset_log(void)
 {
 	log_len = 0;
 	log_buf[0] = '\0';
+	console_len = 0;
+	console_buf[0] = '\0';
+	kicks = 0;
+}
+
+const char *fake_host_console(size_t *len)
+{
+	*len = console_len;
+	return console_buf;
+}
+
+unsigned int fake_host_kicks(void)
+{
+	return kicks;
 }
 
 void fake_host_fail_alloc_after(long n)

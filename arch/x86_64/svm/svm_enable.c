@@ -35,6 +35,11 @@ static const char *svm_paging_summary(const struct v3_cpu_features *f)
 			  : "shadow paging only (the CPU has no NPT)";
 }
 
+static bool svm_has_nested_paging(const struct v3_cpu_features *f)
+{
+	return f->svm.npt;
+}
+
 static int svm_cpu_enable(struct v3_pcpu *pc, const struct v3_cpu_features *f, char *why,
 			  size_t len)
 {
@@ -83,6 +88,8 @@ const struct v3_arch_ops svm_arch_ops = {
 	.name = "SVM",
 	.long_name = "AMD-V (SVM)",
 	.check = svm_check,
+	.has_nested_paging = svm_has_nested_paging,
+	.shadow_paging = true,
 	.paging_summary = svm_paging_summary,
 	.cpu_enable = svm_cpu_enable,
 	.cpu_disable = svm_cpu_disable,

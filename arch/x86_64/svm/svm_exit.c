@@ -42,7 +42,14 @@ void svm_decode_exit(struct v3_vcpu *vcpu, const struct vmcb *vmcb)
 		e->exc.cr2 = c->exitinfo2;
 		return;
 	}
+	if (code <= SVM_EXIT_CR_WRITE_LAST) {
+		e->kind = V3_EXIT_CR_ACCESS;
+		return;
+	}
 	switch (code) {
+	case SVM_EXIT_INVLPG:
+		e->kind = V3_EXIT_INVLPG;
+		break;
 	case SVM_EXIT_IOIO: {
 		u64 i = c->exitinfo1;
 

@@ -11,6 +11,7 @@
 #include "init.h"
 #include "lib/string.h"
 #include "log.h"
+#include "paging/shadow.h"
 #include "svm.h"
 #include "vm.h"
 
@@ -18,6 +19,7 @@
 #define RFLAGS_FIXED (1UL << 1)
 #define DEFAULT_PAT 0x0007040600070406UL
 #define EXC_UD 6
+#define EXC_PF 14
 
 static void set_seg(struct vmcb_seg *s, const struct v3_segment *from)
 {
@@ -70,11 +72,6 @@ int svm_vcpu_init(struct v3_vcpu *vcpu)
 	struct svm_vcpu *s;
 	struct vmcb_control *c;
 
-	if (!svm->npt.root_pa) {
-		v3_err("vm %s: this CPU has no nested paging and shadow paging is not "
-		       "implemented yet", vm->name);
-		return -V3_ENOTSUP;
-	}
 	s = v3_zalloc(sizeof(*s));
 	if (!s)
 		return -V3_ENOMEM;
@@ -102,8 +99,15 @@ int svm_vcpu_init(struct v3_vcpu *vcpu)
 	c->guest_asid = svm->asid;
 	/* The host, not the guest's RFLAGS.IF, decides when host interrupts arrive. */
 	c->v_intr = SVM_V_INTR_MASKING;
-	c->np_enable = 1;
-	c->n_cr3 = svm->npt.root_pa;
+	if (vm->shadow) {
+		/* The guest's CRs are the core's (paging/shadow_cr.c); its #PF and INVLPG too. */
+		c->intercept_cr = SVM_INTERCEPT_CR_SHADOW;
+		c->intercept_exceptions |= 1u << EXC_PF;
+		c->intercept_misc1 |= SVM_INTERCEPT_INVLPG;
+	} else {
+		c->np_enable = 1;
+		c->n_cr3 = svm->npt.root_pa;
+	}
 
 	init_guest_state(vcpu, &s->vmcb->save);
 	return 0;
@@ -121,7 +125,11 @@ void svm_vcpu_deinit(struct v3_vcpu *vcpu)
 	vcpu->arch = NULL;
 }
 
-static void state_to_vmcb(const struct v3_vcpu *vcpu, struct vmcb *vmcb)
+/*
+ * The guest's state goes in, under shadow paging with the control registers the CPU must run
+ * it with (shadow.h): 0, or -V3_ENOMEM when no shadow root could be built.
+ */
+static int state_to_vmcb(struct v3_vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct vmcb_save *g = &vmcb->save;
 
@@ -135,11 +143,22 @@ static void state_to_vmcb(const struct v3_vcpu *vcpu, struct vmcb *vmcb)
 	g->rsp = vcpu->s.gprs.rsp;
 	g->rip = vcpu->s.rip;
 	g->rflags = vcpu->s.rflags;
-	g->cr0 = vcpu->s.cr0;
 	g->cr2 = vcpu->s.cr2;
+	if (vcpu->shadow) {
+		g->cr0 = v3_shadow_hw_cr0(vcpu);
+		g->cr4 = v3_shadow_hw_cr4(vcpu);
+		u64 cr3;
+		int rc = v3_shadow_hw_cr3(vcpu, &cr3);
+
+		g->efer = v3_shadow_hw_efer(vcpu) | X86_EFER_SVME;
+		g->cr3 = cr3;
+		return rc;
+	}
+	g->cr0 = vcpu->s.cr0;
 	g->cr3 = vcpu->s.cr3;
 	g->cr4 = vcpu->s.cr4;
 	g->efer = vcpu->s.efer | X86_EFER_SVME;
+	return 0;
 }
 
 static void state_from_vmcb(struct v3_vcpu *vcpu, const struct vmcb_save *g)
@@ -148,12 +167,15 @@ static void state_from_vmcb(struct v3_vcpu *vcpu, const struct vmcb_save *g)
 	vcpu->s.gprs.rsp = g->rsp;
 	vcpu->s.rip = g->rip;
 	vcpu->s.rflags = g->rflags;
-	vcpu->s.cr0 = g->cr0;
 	vcpu->s.cr2 = g->cr2;
+	vcpu->s.cpl = g->cpl;
+	/* Under shadow paging every change of these exits: the core's copies are the guest's. */
+	if (vcpu->shadow)
+		return;
+	vcpu->s.cr0 = g->cr0;
 	vcpu->s.cr3 = g->cr3;
 	vcpu->s.cr4 = g->cr4;
 	vcpu->s.efer = g->efer & ~X86_EFER_SVME;
-	vcpu->s.cpl = g->cpl;
 }
 
 /*
@@ -198,13 +220,17 @@ int svm_vcpu_run(struct v3_vcpu *vcpu)
 	unsigned int cpu = v3_host->cpu_id();
 	u32 epoch = __atomic_load_n(&svm->tlb_epoch, __ATOMIC_ACQUIRE);
 
-	state_to_vmcb(vcpu, vmcb);
+	if (state_to_vmcb(vcpu, vmcb)) {
+		vcpu->exit = (struct v3_exit){ .kind = V3_EXIT_ENTRY_FAILED };
+		return -V3_ENOMEM;
+	}
 	vmcb->control.tsc_offset = vcpu->vm->tsc_offset;
 	/*
 	 * Flush when this vCPU's translations may be stale here: only its own
 	 * ASID where the CPU can (flush-by-ASID), else the whole TLB (QEMU TCG).
 	 */
-	if (s->last_cpu != (int)cpu || s->tlb_epoch != epoch || svm->shared_asid)
+	if (s->last_cpu != (int)cpu || s->tlb_epoch != epoch || svm->shared_asid ||
+	    (vcpu->shadow && v3_shadow_take_tlb_flush(vcpu)))
 		vmcb->control.tlb_control = v3_core()->features.svm.flush_by_asid ?
 						    SVM_TLB_FLUSH_ASID : SVM_TLB_FLUSH_ALL;
 	else

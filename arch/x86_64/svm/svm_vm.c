@@ -83,7 +83,7 @@ int svm_vm_init(struct v3_vm *vm)
 		return -V3_ENOMEM;
 	v3_memset(s->msrpm, 0xff, SVM_MSRPM_SIZE);
 	v3_memset(s->iopm, 0xff, SVM_IOPM_SIZE);
-	if (f->svm.npt) {
+	if (!vm->shadow) {
 		rc = v3_nested_init(&s->npt, f->pdpe1gb ? &npt_fmt_1g : &npt_fmt_2m);
 		if (rc)
 			return rc;
@@ -102,8 +102,8 @@ int svm_vm_start(struct v3_vm *vm)
 {
 	struct svm_vm *s = vm->arch_data;
 
-	if (!s->npt.root_pa)
-		return -V3_ENOTSUP;
+	if (vm->shadow)
+		return 0;
 	return v3_nested_map_vm(&s->npt, vm);
 }
 

@@ -98,6 +98,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "vmcb layou
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 
 /* intercept_misc1 (APM Table B-1, offset 0x00c) */
+/* intercept_cr: reads and writes of CR0, CR3, CR4 (shadow paging). */
+#define SVM_INTERCEPT_CR_SHADOW (0x19u | (0x19u << 16))
+
 #define SVM_INTERCEPT_INTR (1u << 0)
 #define SVM_INTERCEPT_NMI (1u << 1)
 #define SVM_INTERCEPT_SMI (1u << 2)
@@ -105,6 +108,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_INTERCEPT_VINTR (1u << 4)
 #define SVM_INTERCEPT_CPUID (1u << 18)
 #define SVM_INTERCEPT_INVD (1u << 22)
+#define SVM_INTERCEPT_INVLPG (1u << 25)
 #define SVM_INTERCEPT_HLT (1u << 24)
 #define SVM_INTERCEPT_IOIO (1u << 27)
 #define SVM_INTERCEPT_MSR (1u << 28)
@@ -144,6 +148,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_EVT_TYPE_SOFT (4UL << 8)
 
 /* Exit codes (APM Appendix C) */
+#define SVM_EXIT_CR_WRITE_LAST 0x01f   /* 0x00-0x0f CR reads, 0x10-0x1f CR writes */
 #define SVM_EXIT_EXCP_BASE 0x040
 #define SVM_EXIT_INTR 0x060
 #define SVM_EXIT_NMI 0x061
@@ -153,6 +158,7 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define SVM_EXIT_CPUID 0x072
 #define SVM_EXIT_INVD 0x076
 #define SVM_EXIT_HLT 0x078
+#define SVM_EXIT_INVLPG 0x079
 #define SVM_EXIT_IOIO 0x07b
 #define SVM_EXIT_MSR 0x07c
 #define SVM_EXIT_TASK_SWITCH 0x07d

@@ -119,6 +119,16 @@ struct v3_host_ops {
 
 	/* Write one complete log line (no trailing newline) (any context). */
 	void (*print)(const char *line);
+	/*
+	 * Write n bytes to the host console exactly as given, at once: no
+	 * prefix, no newline translation, no filtering (any context). Only a
+	 * VM whose console UART is in raw mode (output="raw") writes here,
+	 * byte by byte as its guest transmits, so that an interactive guest
+	 * console (prompts without a newline, line editing, escape sequences)
+	 * works on the host's terminal. The guest then drives that terminal:
+	 * hosts that cannot allow it ignore the bytes.
+	 */
+	void (*console_write)(const char *buf, size_t n);
 };
 
 #endif /* V3_HOST_H */

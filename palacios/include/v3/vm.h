@@ -68,6 +68,29 @@ const char *v3_stop_reason_name(enum v3_stop_reason reason);
 /* True when the guest asked to stop: power-off, or the exit hypercall with status 0. */
 bool v3_vm_outcome_ok(const struct v3_vm *vm);
 
+/*
+ * Console input: hands n bytes typed on the host's console to the VM's
+ * console device (its first uart16550, docs/vm-config.md), whose receiver
+ * the guest then reads them from, with the data-ready status and receive
+ * interrupts of the real device. Bytes go through unmodified (Ctrl-C is
+ * 0x03 for the guest to interpret).
+ *
+ * Any CPU, any context (a host interrupt handler included); it never blocks
+ * and takes no lock the VMM's threads hold. The bytes wait in a 256-byte
+ * queue that the VM's vCPU 0 drains into the device as fast as the guest
+ * reads, like a flow-controlled serial line.
+ * Legal from v3_vm_create to v3_vm_free (exclusive): the host must stop
+ * calling it, and let a call in progress return, before it frees the VM.
+ *
+ * Returns how many bytes were queued (0..n: fewer when the queue is full;
+ * the host drops or retries the rest), or -V3_EINVAL (vm NULL, or bytes
+ * NULL with n > 0), -V3_ENODEV (the VM has no console device),
+ * -V3_ESTOPPED (the VM has stopped), -V3_EBUSY (another call on the same
+ * VM was queuing at that moment: calls from one interrupt handler, or
+ * serialized by the host, never see it).
+ */
+int v3_vm_console_input(struct v3_vm *vm, const char *bytes, size_t n);
+
 /* Logs the VM's outcome and its exit statistics (counts by kind, per vCPU). */
 void v3_vm_report(const struct v3_vm *vm);
 

@@ -33,6 +33,10 @@ struct v3_arch_ops {
 	 * one-line explanation in why (feature absent, disabled by firmware...).
 	 */
 	int (*check)(const struct v3_cpu_features *f, char *why, size_t why_len);
+	/* Whether VMs can use nested paging (NPT, EPT) on this CPU. */
+	bool (*has_nested_paging)(const struct v3_cpu_features *f);
+	/* Whether the backend runs shadow-paged VMs (paging/shadow.h). */
+	bool shadow_paging;
 	/* Describe the paging the backend will offer ("nested paging (NPT)"...). */
 	const char *(*paging_summary)(const struct v3_cpu_features *f);
 	/* Enable the extension on the calling CPU; why as for check. */
