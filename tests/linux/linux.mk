@@ -33,4 +33,9 @@ $(LINUX_DIR)/linux-apic.img: tests/linux/linux-apic.xml $(LINUX_DIR)/bzImage $(L
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-apic.xml -o $@ >/dev/null
 
-LINUX_IMAGES := $(LINUX_DIR)/linux.img $(LINUX_DIR)/linux-apic.img
+$(LINUX_DIR)/linux-shadow.img: tests/linux/linux-shadow.xml $(LINUX_DIR)/bzImage $(LINUX_DIR)/initrd.gz $(V3_PACK)
+	$(Q)cp tests/linux/linux-shadow.xml $(LINUX_DIR)/
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-shadow.xml -o $@ >/dev/null
+
+LINUX_IMAGES := $(LINUX_DIR)/linux.img $(LINUX_DIR)/linux-apic.img $(LINUX_DIR)/linux-shadow.img

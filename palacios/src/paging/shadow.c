@@ -23,6 +23,8 @@
 #define SPTE_A (1ULL << 5)
 #define SPTE_D (1ULL << 6)
 #define SPTE_NX (1ULL << 63)
+/* Software bit (ignored by the CPU): the guest's translation is global (G with CR4.PGE). */
+#define SPTE_SW_GLOBAL (1ULL << 9)
 #define SPTE_ADDR 0x000ffffffffff000ULL
 /* A non-leaf entry grants everything: the leaf alone carries the guest's rights. */
 #define SPTE_TABLE (SPTE_P | SPTE_W | SPTE_U | SPTE_A)
@@ -30,6 +32,8 @@
 #define SPTE_PDPTE SPTE_P
 
 #define GUEST_PTE_D (1ULL << 6)
+#define GUEST_PTE_G (1ULL << 8)
+#define CR4_PGE (1ULL << 7)
 #define GUEST_PTE_PWT (1ULL << 3)
 #define GUEST_PTE_PCD (1ULL << 4)
 
@@ -53,6 +57,8 @@ struct shadow_page {
 	u8 level;				/* 1 PT, 2 PD, 3 PDPT, 4 PML4 */
 	/* The size of the guest large page all of this table derives from, or 0. */
 	u64 splinter;
+	/* Holds, or leads to, leaves of non-global translations (a CR3 write drops those). */
+	bool nonglobal;
 };
 
 struct v3_shadow_vm {
@@ -146,6 +152,7 @@ static struct shadow_page *table_alloc(struct v3_vcpu *vcpu, u8 level, u64 splin
 	v3_memset(sp->ent, 0, V3_PAGE_SIZE);
 	sp->level = level;
 	sp->splinter = splinter;
+	sp->nonglobal = false;
 	sp->next = sv->used.next;
 	sp->prev = &sv->used;
 	sv->used.next->prev = sp;
@@ -329,8 +336,10 @@ static int install(struct v3_vcpu *vcpu, u64 la, u64 leaf, u64 guest_size)
 {
 	struct v3_shadow_vcpu *sv = vcpu->shadow;
 	struct shadow_page *t = sv->root;
+	bool nonglobal = !(leaf & SPTE_SW_GLOBAL);
 
 	while (t->level > 1) {
+		t->nonglobal |= nonglobal;
 		unsigned int i = entry_index(sv, t, la);
 		u64 e = t->ent[i];
 		struct shadow_page *child;
@@ -349,8 +358,55 @@ static int install(struct v3_vcpu *vcpu, u64 la, u64 leaf, u64 guest_size)
 		}
 		t = child;
 	}
+	t->nonglobal |= nonglobal;
 	t->ent[entry_index(sv, t, la)] = leaf;
 	return 0;
+}
+
+/* Drops the non-global leaves below t, and the tables left empty; true if t is now empty. */
+static bool zap_nonglobal(struct v3_vcpu *vcpu, struct shadow_page *t)
+{
+	bool empty = true;
+
+	for (unsigned int i = 0; i < 512; i++) {
+		u64 e = t->ent[i];
+		struct shadow_page *child;
+
+		if (!(e & SPTE_P))
+			continue;
+		if (t->level == 1) {
+			if (e & SPTE_SW_GLOBAL)
+				empty = false;
+			else
+				t->ent[i] = 0;
+			continue;
+		}
+		child = page_of(vcpu->vm->shadow, e);
+		if (!child || !child->nonglobal) {
+			empty = false;
+			continue;
+		}
+		/* The PAE root's four PDs stay: the CPU loads all four PDPTEs. */
+		if (zap_nonglobal(vcpu, child) && !(t == vcpu->shadow->root && !vcpu->shadow->long_mode)) {
+			t->ent[i] = 0;
+			table_free(vcpu, child);
+		} else {
+			empty = false;
+		}
+	}
+	t->nonglobal = false;
+	return empty;
+}
+
+void v3_shadow_new_cr3(struct v3_vcpu *vcpu)
+{
+	struct v3_shadow_vcpu *sv = vcpu->shadow;
+
+	/* As on the CPU, global translations outlive a CR3 write (SDM 4.10.4.1). */
+	count(vcpu->vm, &vcpu->vm->shadow->stats.cr3_switches);
+	if (sv->root && sv->root->nonglobal)
+		zap_nonglobal(vcpu, sv->root);
+	sv->tlb_flush = true;
 }
 
 void v3_shadow_invlpg(struct v3_vcpu *vcpu, u64 la)
@@ -402,7 +458,8 @@ void v3_shadow_invlpg(struct v3_vcpu *vcpu, u64 la)
 /* ---- page faults ------------------------------------------------------------------------- */
 
 /* The leaf for guest RAM at hpa, with the rights the guest walk combined. */
-static u64 leaf_entry(const struct v3_walk_result *res, u64 hpa, u32 access, bool ram_writable)
+static u64 leaf_entry(const struct v3_walk_result *res, u64 hpa, u32 access, bool ram_writable,
+		      bool global_ok)
 {
 	u64 leaf = (hpa & SPTE_ADDR) | SPTE_P | SPTE_A;
 
@@ -411,6 +468,8 @@ static u64 leaf_entry(const struct v3_walk_result *res, u64 hpa, u32 access, boo
 	if (res->nx)
 		leaf |= SPTE_NX;
 	leaf |= res->pte & (GUEST_PTE_PWT | GUEST_PTE_PCD);
+	if ((res->pte & GUEST_PTE_G) && global_ok)
+		leaf |= SPTE_SW_GLOBAL;
 	/* A clean page is mapped read-only: its first write must come back to set D. */
 	if (res->writable && ram_writable && ((access & V3_ACC_WRITE) || (res->pte & GUEST_PTE_D)))
 		leaf |= SPTE_W | SPTE_D;
@@ -426,6 +485,7 @@ int v3_shadow_page_fault(struct v3_vcpu *vcpu, u64 la, u32 error_code)
 	const struct v3_mem_region *r;
 	u32 access = error_code & (V3_PF_WRITE | V3_PF_USER | V3_PF_FETCH);
 	u64 hpa, cr3;
+	bool global_ok;
 	int rc;
 
 	if (error_code & V3_PF_RSVD)
@@ -462,9 +522,11 @@ int v3_shadow_page_fault(struct v3_vcpu *vcpu, u64 la, u32 error_code)
 	if ((access & V3_ACC_WRITE) && r->kind != V3_REGION_RAM)
 		return v3_guest_phys_access(vcpu, res.gpa, access, la);
 	hpa = r->hpa + (V3_ALIGN_DOWN(res.gpa, V3_PAGE_SIZE) - r->start);
+	/* G means global only with CR4.PGE, and only in the leaf (SDM 4.10.2.4). */
+	global_ok = (vcpu->s.cr4 & CR4_PGE) && (vcpu->s.cr0 & CR0_PG);
 	rc = v3_shadow_hw_cr3(vcpu, &cr3);
 	if (!rc)
-		rc = install(vcpu, la, leaf_entry(&res, hpa, access, r->kind == V3_REGION_RAM),
+		rc = install(vcpu, la, leaf_entry(&res, hpa, access, r->kind == V3_REGION_RAM, global_ok),
 			     res.page_size);
 	if (rc == -V3_ENOMEM) {
 		/* Start over with an empty shadow: the pool holds at least a full walk. */
@@ -473,7 +535,8 @@ int v3_shadow_page_fault(struct v3_vcpu *vcpu, u64 la, u32 error_code)
 		rc = v3_shadow_hw_cr3(vcpu, &cr3);
 		if (!rc)
 			rc = install(vcpu, la, leaf_entry(&res, hpa, access,
-							  r->kind == V3_REGION_RAM), res.page_size);
+							  r->kind == V3_REGION_RAM, global_ok),
+				     res.page_size);
 	}
 	if (rc)
 		return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0,
@@ -501,7 +564,8 @@ void v3_shadow_report(const struct v3_vm *vm)
 		return;
 	st = &vm->shadow->stats;
 	v3_info("vm %s: shadow paging: %lu fills, %lu guest #PF, %lu non-RAM, %lu emulated writes, "
-		"%lu flushes, %lu invlpg, %lu pool-exhausted, %lu tables allocated (%u of %u free)",
-		vm->name, st->fills, st->guest_faults, st->phys_faults, st->emulated, st->flushes,
-		st->invlpg, st->pool_exhausted, st->tables, vm->shadow->nfree, vm->shadow->npages);
+		"%lu CR3 switches, %lu flushes, %lu invlpg, %lu pool-exhausted, %lu tables allocated "
+		"(%u of %u free)", vm->name, st->fills, st->guest_faults, st->phys_faults,
+		st->emulated, st->cr3_switches, st->flushes, st->invlpg, st->pool_exhausted,
+		st->tables, vm->shadow->nfree, vm->shadow->npages);
 }

@@ -13,8 +13,9 @@
  * The shadow is a virtual TLB: a shadow leaf is filled on the guest's first access (a #PF
  * intercept), from a full guest walk that sets the guest's A and D flags as the CPU would, and
  * carries exactly the rights the walk combined; a leaf for a clean guest page is read-only, so
- * the first write faults and sets D. Like a TLB it is dropped on a CR3 write and on changes of
- * the paging controls, and INVLPG drops the translation of one page (the whole guest page when
+ * the first write faults and sets D. Like a TLB, a CR3 write drops its non-global translations
+ * (the guest kernel's global ones stay), a change of the paging controls drops everything,
+ * and INVLPG drops the translation of one page (the whole guest page when
  * it was a large one, splintered into 4 KiB shadow leaves). Shadow non-leaf entries grant
  * everything, so only leaves carry rights and a new fill always sees the guest's current upper
  * entries, as after the paging-structure-cache flush INVLPG implies.
@@ -39,7 +40,8 @@ struct v3_shadow_stats {
 	u64 guest_faults;	/* #PF reflected to the guest (its own tables refuse the access) */
 	u64 phys_faults;	/* accesses to non-RAM guest-physical addresses (MMIO, unmapped) */
 	u64 emulated;		/* writes emulated (CR0.WP = 0 supervisor writes to read-only) */
-	u64 flushes;		/* whole-context drops: CR3 writes, mode changes */
+	u64 cr3_switches;	/* CR3 writes: non-global translations dropped */
+	u64 flushes;		/* whole-context drops: changes of the paging mode */
 	u64 invlpg;		/* INVLPG intercepts */
 	u64 pool_exhausted;	/* drops because the pool ran out */
 	u64 tables;		/* shadow tables allocated (cumulative) */
@@ -75,8 +77,10 @@ bool v3_shadow_take_tlb_flush(struct v3_vcpu *vcpu);
 int v3_shadow_page_fault(struct v3_vcpu *vcpu, u64 la, u32 error_code);
 /* INVLPG la by the guest. */
 void v3_shadow_invlpg(struct v3_vcpu *vcpu, u64 la);
-/* The guest's CR3 or paging controls changed: drop the vCPU's shadow translations. */
+/* The guest's paging controls changed: drop all the vCPU's shadow translations. */
 void v3_shadow_flush(struct v3_vcpu *vcpu);
+/* The guest wrote CR3: drop the non-global translations, as the CPU's TLB does. */
+void v3_shadow_new_cr3(struct v3_vcpu *vcpu);
 
 /* Handlers of the CR access and INVLPG exits (shadow_cr.c). */
 int v3_shadow_handle_cr_access(struct v3_vcpu *vcpu);

@@ -103,7 +103,7 @@ static int write_cr3(struct v3_vcpu *vcpu, u64 val)
 		val &= 0xffffffffULL;
 	}
 	vcpu->s.cr3 = val;
-	v3_shadow_flush(vcpu);
+	v3_shadow_new_cr3(vcpu);
 	return 0;
 }
 
