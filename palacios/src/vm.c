@@ -111,7 +111,6 @@ static int choose_paging(struct v3_vm *vm)
 		       vm->arch->long_name, nested ? "" : " (and this CPU has no nested paging)");
 		return -V3_ENOTSUP;
 	}
-	v3_info("vm %s: shadow paging", vm->name);
 	return v3_shadow_vm_init(vm, 0);
 }
 
@@ -198,7 +197,7 @@ int v3_vm_create(const void *image, u64 len, struct v3_vm **out)
 	vm->tsc_offset = -x86_rdtsc();
 	v3_info("vm %s: created: %lu MiB in %u block%s, %u vcpu%s, %s paging", vm->name,
 		vm->cfg.mem_size >> 20, vm->mem.nblocks, vm->mem.nblocks == 1 ? "" : "s",
-		vm->nvcpus, vm->nvcpus == 1 ? "" : "s", "nested");
+		vm->nvcpus, vm->nvcpus == 1 ? "" : "s", vm->shadow ? "shadow" : "nested");
 	*out = vm;
 	return 0;
 }

@@ -80,3 +80,34 @@ $(GUEST_DIR)/%.img: $(GUEST_DIR)/%.xml $(GUEST_DIR)/%.bin $(V3_PACK)
 
 .PHONY: guests
 guests: $(GUEST_IMAGES)
+
+# The paging guests (paging-*.c, docs/testing.md): paging-matrix links its
+# access primitive and CPL 3 stubs (paging-matrix-lm.asm) besides the runtime.
+PAGING_GUESTS := paging-matrix paging-spaces
+GUESTS += $(PAGING_GUESTS)
+GUEST_IMAGES += $(patsubst %,$(GUEST_DIR)/%.img,$(PAGING_GUESTS))
+PAGING_MATRIX_OBJS := $(GUEST_DIR)/obj/paging-matrix.o $(GUEST_DIR)/obj/paging-matrix-lm.o
+
+$(GUEST_DIR)/obj/paging-%.o: tests/guests/paging-%.asm
+	@mkdir -p $(dir $@)
+	@echo "  NASM    $<"
+	$(Q)$(NASM) -f elf64 -g -F dwarf -MD $@.d -MP -o $@ $<
+
+$(GUEST_DIR)/paging-matrix.elf: $(PAGING_MATRIX_OBJS) $(GUEST_RT_OBJS) tests/guests/rt/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_RT_OBJS) $(PAGING_MATRIX_OBJS)
+
+.SECONDARY: $(PAGING_MATRIX_OBJS) $(foreach g,$(PAGING_GUESTS),$(GUEST_DIR)/obj/$(g).o \
+	$(GUEST_DIR)/$(g).elf $(GUEST_DIR)/$(g).bin $(GUEST_DIR)/$(g).xml)
+
+# The paging guests under shadow paging (paging/shadow.h): the same binaries, configs
+# that ask for <paging mode="shadow"/> with the address-space cache on (-shadow) or off
+# (-vtlb), so one CPU compares them with nested paging.
+PAGING_SHADOW_IMAGES := paging-matrix-shadow paging-matrix-vtlb paging-spaces-shadow \
+	paging-spaces-vtlb
+GUEST_IMAGES += $(patsubst %,$(GUEST_DIR)/%.img,$(PAGING_SHADOW_IMAGES))
+$(patsubst %,$(GUEST_DIR)/%.img,$(PAGING_SHADOW_IMAGES)): $(GUEST_DIR)/%.img: \
+		$(GUEST_DIR)/%.xml $(GUEST_DIR)/paging-matrix.bin $(GUEST_DIR)/paging-spaces.bin $(V3_PACK)
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(GUEST_DIR)/$*.xml -o $@
+.SECONDARY: $(patsubst %,$(GUEST_DIR)/%.xml,$(PAGING_SHADOW_IMAGES))

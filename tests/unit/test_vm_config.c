@@ -161,6 +161,12 @@ static void test_defaults(void **state)
 
 	assert_int_equal(parse(VM_MB("<paging mode='nested'/><unmapped action='stop'/>"), &cfg), 0);
 	assert_int_equal(cfg.paging, V3_PAGING_NESTED);
+	assert_false(cfg.shadow_cache_off);
+	assert_int_equal(parse(VM_MB("<paging mode='shadow' cache='off'/>"), &cfg), 0);
+	assert_int_equal(cfg.paging, V3_PAGING_SHADOW);
+	assert_true(cfg.shadow_cache_off);
+	assert_int_equal(parse(VM_MB("<paging mode='shadow' cache='on'/>"), &cfg), 0);
+	assert_false(cfg.shadow_cache_off);
 	assert_int_equal(cfg.unmapped, V3_UNMAPPED_STOP);
 	assert_int_equal(parse(VM_MB("<cores count='3'/>"), &cfg), 0);
 	assert_int_equal(cfg.ncores, 3);
@@ -387,7 +393,9 @@ static const struct bad_case bad_cases[] = {
 	{ VM_MB("<paging mode='NESTED'/>"), "<paging>: mode \"NESTED\" is not one of nested, shadow" },
 	{ VM_MB("<paging mode='nested'><large_pages>true</large_pages></paging>"),
 	  "<paging>: unexpected element <large_pages>" },
-	{ VM_MB("<paging mode='nested' strategy='vtlb'/>"), "<paging>: unknown attribute strategy (expected: mode)" },
+	{ VM_MB("<paging mode='nested' strategy='vtlb'/>"), "<paging>: unknown attribute strategy (expected: mode cache)" },
+	{ VM_MB("<paging mode='nested' cache='off'/>"), "<paging>: cache applies to shadow paging only" },
+	{ VM_MB("<paging mode='shadow' cache='no'/>"), "<paging>: cache \"no\" is not one of on, off" },
 	{ VM_MB("<unmapped/>"), "<unmapped>: action is required" },
 	{ VM_MB("<unmapped action='zero'/>"), "<unmapped>: action \"zero\" is not one of stop, ones" },
 

@@ -331,15 +331,22 @@ static int attr_choice(struct cfg_ctx *c, const struct v3_cfg_node *n, const cha
 static int parse_paging(struct cfg_ctx *c, const struct v3_cfg_node *n)
 {
 	static const char *const modes[] = { "nested", "shadow" };
-	unsigned int i = 0;
+	static const char *const onoff[] = { "on", "off" };
+	unsigned int i = 0, cache = 0;
 	int rc;
 
-	rc = check_shape(c, n, "mode", 0);
+	rc = check_shape(c, n, "mode cache", 0);
 	if (!rc)
 		rc = attr_choice(c, n, "mode", modes, 2, "nested, shadow", &i);
+	if (!rc && v3_cfg_attr(n, "cache")) {
+		if (i == 0)
+			return fail(c, n, "cache applies to shadow paging only");
+		rc = attr_choice(c, n, "cache", onoff, 2, "on, off", &cache);
+	}
 	if (rc)
 		return rc;
 	c->cfg->paging = i == 0 ? V3_PAGING_NESTED : V3_PAGING_SHADOW;
+	c->cfg->shadow_cache_off = cache == 1;
 	return 0;
 }
 

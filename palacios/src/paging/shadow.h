@@ -40,7 +40,11 @@ struct v3_shadow_stats {
 	u64 guest_faults;	/* #PF reflected to the guest (its own tables refuse the access) */
 	u64 phys_faults;	/* accesses to non-RAM guest-physical addresses (MMIO, unmapped) */
 	u64 emulated;		/* writes emulated (CR0.WP = 0 supervisor writes to read-only) */
-	u64 cr3_switches;	/* CR3 writes: non-global translations dropped */
+	u64 cr3_switches;	/* CR3 writes */
+	u64 hits, misses;	/* CR3 writes to a cached address space, or not */
+	u64 evictions;		/* cached address spaces dropped for room */
+	u64 pt_writes;		/* guest page-table writes emulated and tracked */
+	u64 unshadowed;		/* frames no longer tracked as page tables (rewritten as data) */
 	u64 flushes;		/* whole-context drops: changes of the paging mode */
 	u64 invlpg;		/* INVLPG intercepts */
 	u64 pool_exhausted;	/* drops because the pool ran out */

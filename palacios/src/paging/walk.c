@@ -263,6 +263,7 @@ static int walk_once(const struct v3_paging_regs *r, const struct walk_format *f
 		if (ret)
 			return ret;
 		res->ptes[i] = e;
+		res->entry_gpa[i] = entry_gpa[i];
 		res->pte = e;
 		res->levels = i + 1;
 		if (!(e & PTE_P)) {

@@ -81,6 +81,7 @@ struct v3_walk_result {
 	u32 error_code;		/* on a #PF: what the CPU would push (PK, SS, SGX = 0) */
 	u64 pte;		/* the final entry (the leaf, or the one that faulted) */
 	u64 ptes[V3_WALK_MAX_LEVELS];	/* every entry read, top first (PAE: the PDPTE) */
+	u64 entry_gpa[V3_WALK_MAX_LEVELS]; /* where each of them is in guest-physical memory */
 	unsigned int levels;	/* number of valid ptes[] */
 	bool writable, user, nx; /* rights combined (SDM 4.6) up to the last entry read */
 };
