@@ -240,6 +240,12 @@ int svm_vcpu_run(struct v3_vcpu *vcpu)
 	inject_events(vcpu, vmcb);
 	vcpu->launched = true;
 
+	/*
+	 * VMRUN loads the guest's CR2 from the VMCB, but Bochs 2.7's does not (it keeps the CPU's);
+	 * under shadow paging the VMM sets CR2 for the #PF it injects, so put it in the CPU too.
+	 */
+	if (vcpu->shadow && x86_read_cr2() != vcpu->s.cr2)
+		x86_write_cr2(vcpu->s.cr2);
 	svm_vmrun(s->vmcb_pa, &vcpu->s.gprs, v3_core()->pcpu[cpu].host_vmcb_pa);
 
 	state_from_vmcb(vcpu, &vmcb->save);
