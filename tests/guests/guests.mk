@@ -111,3 +111,42 @@ $(patsubst %,$(GUEST_DIR)/%.img,$(PAGING_SHADOW_IMAGES)): $(GUEST_DIR)/%.img: \
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(GUEST_DIR)/$*.xml -o $@
 .SECONDARY: $(patsubst %,$(GUEST_DIR)/%.xml,$(PAGING_SHADOW_IMAGES))
+
+# The GUPS-like guests of bench/paging (tests/guests/gups.c; not run by make check): gups is
+# one address space over a 256 MiB array; gups-cr3 is 4 address spaces over a 64 MiB array,
+# switched every 4096 updates. Each is packed three ways: nested paging (gups.xml), shadow
+# paging with the address-space cache (-shadow) and as a virtual TLB (-vtlb).
+GUPS_CR3_DEFS := -DGUPS_SPACES=4 -DGUPS_ARRAY_MB=64 -DGUPS_UPDATES=262144 -DGUPS_SWITCH=4096
+GUPS_IMAGES := $(foreach g,gups gups-cr3,$(patsubst %,$(GUEST_DIR)/%.img,$(g) $(g)-shadow $(g)-vtlb))
+
+$(GUEST_DIR)/obj/gups-cr3.o: tests/guests/gups.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest, gups-cr3)"
+	$(Q)$(CC) $(GUEST_CFLAGS) $(GUPS_CR3_DEFS) -c $< -o $@
+
+$(filter $(GUEST_DIR)/gups-%.img,$(GUPS_IMAGES)): $(GUEST_DIR)/%.img: $(GUEST_DIR)/%.xml \
+		$(GUEST_DIR)/gups.bin $(GUEST_DIR)/gups-cr3.bin $(V3_PACK)
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(GUEST_DIR)/$*.xml -o $@
+
+.SECONDARY: $(foreach g,gups gups-cr3,$(GUEST_DIR)/obj/$(g).o $(GUEST_DIR)/$(g).elf \
+	$(GUEST_DIR)/$(g).bin) $(patsubst %.img,%.xml,$(GUPS_IMAGES))
+
+.PHONY: gups-images
+gups-images: $(GUPS_IMAGES)
+
+# Guests that climb from real mode, under shadow paging: NAME.xml with <paging mode="shadow"/>
+# after <cores .../> (VT-x runs them with EPT and unrestricted guest until they turn paging
+# on, then on the shadow tables: bochs-vmx/skylake-x-shadow-guests.test).
+SHADOW_GUESTS := cpuid exceptions memory hlt-irq long-entry
+GUEST_IMAGES += $(patsubst %,$(GUEST_DIR)/%-shadow.img,$(SHADOW_GUESTS))
+$(patsubst %,$(GUEST_DIR)/%-shadow.xml,$(SHADOW_GUESTS)): $(GUEST_DIR)/%-shadow.xml: \
+		tests/guests/%.xml
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|^\(\s*<cores .*/>\)$$|\1\n\t<paging mode="shadow"/>|' $< > $@
+	$(Q)grep -q '<paging mode="shadow"/>' $@
+$(patsubst %,$(GUEST_DIR)/%-shadow.img,$(SHADOW_GUESTS)): $(GUEST_DIR)/%-shadow.img: \
+		$(GUEST_DIR)/%-shadow.xml $(GUEST_DIR)/%.bin $(V3_PACK)
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(GUEST_DIR)/$*-shadow.xml -o $@
+.SECONDARY: $(patsubst %,$(GUEST_DIR)/%-shadow.xml,$(SHADOW_GUESTS))

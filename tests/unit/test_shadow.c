@@ -67,6 +67,7 @@ static int setup(void **state)
 	vcpu = dev_vcpu;
 	vm->cfg.mem_align = 4096;
 	vm->maxphyaddr = 40;
+	vm->cfg.shadow_cache = true;
 	assert_int_equal(v3_mem_init(vm), 0);
 	assert_int_equal(v3_shadow_vm_init(vm, 64), 0);
 	assert_int_equal(v3_shadow_vcpu_init(vcpu), 0);
@@ -165,7 +166,7 @@ static void test_global_translations_survive_cr3_without_cache(void **state)
 	(void)state;
 	teardown(state);
 	setup(state);
-	vm->cfg.shadow_cache_off = true;
+	vm->cfg.shadow_cache = false;
 	v3_shadow_vcpu_deinit(vcpu);
 	assert_int_equal(v3_shadow_vcpu_init(vcpu), 0);
 	gpt(PT1)[0] = (DATA + 0x1000) | P | W | D | G;

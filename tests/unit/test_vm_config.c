@@ -161,12 +161,14 @@ static void test_defaults(void **state)
 
 	assert_int_equal(parse(VM_MB("<paging mode='nested'/><unmapped action='stop'/>"), &cfg), 0);
 	assert_int_equal(cfg.paging, V3_PAGING_NESTED);
-	assert_false(cfg.shadow_cache_off);
+	assert_false(cfg.shadow_cache);
+	assert_int_equal(parse(VM_MB("<paging mode='shadow'/>"), &cfg), 0);
+	assert_false(cfg.shadow_cache);
 	assert_int_equal(parse(VM_MB("<paging mode='shadow' cache='off'/>"), &cfg), 0);
 	assert_int_equal(cfg.paging, V3_PAGING_SHADOW);
-	assert_true(cfg.shadow_cache_off);
+	assert_false(cfg.shadow_cache);
 	assert_int_equal(parse(VM_MB("<paging mode='shadow' cache='on'/>"), &cfg), 0);
-	assert_false(cfg.shadow_cache_off);
+	assert_true(cfg.shadow_cache);
 	assert_int_equal(cfg.unmapped, V3_UNMAPPED_STOP);
 	assert_int_equal(parse(VM_MB("<cores count='3'/>"), &cfg), 0);
 	assert_int_equal(cfg.ncores, 3);

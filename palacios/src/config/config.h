@@ -93,7 +93,7 @@ struct v3_vm_config {
 	unsigned int ncores;
 	s32 core_target_cpu[CONFIG_V3_MAX_VCPUS];  /* host CPU per vCPU, -1 = any */
 	enum v3_paging_mode paging;
-	bool shadow_cache_off;         /* <paging mode="shadow" cache="off">: a virtual TLB */
+	bool shadow_cache;             /* <paging mode="shadow" cache="on">: keep address spaces */
 	enum v3_unmapped_action unmapped;
 	struct {
 		enum v3_boot_kind kind;

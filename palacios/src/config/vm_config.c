@@ -332,7 +332,7 @@ static int parse_paging(struct cfg_ctx *c, const struct v3_cfg_node *n)
 {
 	static const char *const modes[] = { "nested", "shadow" };
 	static const char *const onoff[] = { "on", "off" };
-	unsigned int i = 0, cache = 0;
+	unsigned int i = 0, cache = 1;
 	int rc;
 
 	rc = check_shape(c, n, "mode cache", 0);
@@ -346,7 +346,7 @@ static int parse_paging(struct cfg_ctx *c, const struct v3_cfg_node *n)
 	if (rc)
 		return rc;
 	c->cfg->paging = i == 0 ? V3_PAGING_NESTED : V3_PAGING_SHADOW;
-	c->cfg->shadow_cache_off = cache == 1;
+	c->cfg->shadow_cache = cache == 0;
 	return 0;
 }
 

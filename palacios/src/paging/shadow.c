@@ -216,7 +216,7 @@ int v3_shadow_vcpu_init(struct v3_vcpu *vcpu)
 	 * writable leaf could outlive a frame's promotion to a page table until it next enters,
 	 * so SMP VMs use the shadow as a virtual TLB (no cache) until cross-vCPU flushes exist.
 	 */
-	sv->cache = vcpu->vm->nvcpus == 1 && !vcpu->vm->cfg.shadow_cache_off;
+	sv->cache = vcpu->vm->nvcpus == 1 && vcpu->vm->cfg.shadow_cache;
 	if (sv->cache)
 		return shadow_track_init(vcpu);
 	return 0;
@@ -265,8 +265,11 @@ static bool guest_long_mode(const struct v3_vcpu *vcpu)
 	return (vcpu->s.efer & EFER_LMA) != 0;
 }
 
-/* Makes the context for the guest's CR3 current: a cached one, or a new (evicting) one. */
-static void ctx_activate(struct v3_vcpu *vcpu)
+/*
+ * Makes the context for the guest's CR3 current: a cached one, or a new (evicting) one.
+ * cr3_write: counted as a hit or a miss (not when rebuilding after a flush).
+ */
+static void ctx_activate(struct v3_vcpu *vcpu, bool cr3_write)
 {
 	struct v3_shadow_vcpu *sv = vcpu->shadow;
 	struct v3_shadow_stats *st = &vcpu->vm->shadow->stats;
@@ -279,7 +282,7 @@ static void ctx_activate(struct v3_vcpu *vcpu)
 	if (c) {
 		count(vcpu->vm, &st->hits);
 	} else {
-		if (sv->cache)
+		if (sv->cache && cr3_write)
 			count(vcpu->vm, &st->misses);
 		for (unsigned int i = 0; i < SHADOW_CONTEXTS && !c; i++)
 			if (!sv->ctx[i].id)
@@ -334,13 +337,13 @@ int v3_shadow_hw_cr3(struct v3_vcpu *vcpu, u64 *cr3)
 	if (sv->cur && sv->cur->long_mode != guest_long_mode(vcpu))
 		shadow_drop_all(vcpu);
 	if (!sv->cur)
-		ctx_activate(vcpu);
+		ctx_activate(vcpu, false);
 	if (!sv->cur->root) {
 		rc = build_root(vcpu);
 		if (rc == -V3_ENOMEM) {
 			count(vcpu->vm, &vcpu->vm->shadow->stats.pool_exhausted);
 			shadow_drop_all(vcpu);
-			ctx_activate(vcpu);
+			ctx_activate(vcpu, false);
 			rc = build_root(vcpu);
 		}
 		if (rc) {
@@ -533,7 +536,7 @@ void v3_shadow_new_cr3(struct v3_vcpu *vcpu)
 		/* Back to a cached address space, or a new one. */
 		if (sv->cur && sv->cur->long_mode != guest_long_mode(vcpu))
 			shadow_drop_all(vcpu);
-		ctx_activate(vcpu);
+		ctx_activate(vcpu, true);
 		return;
 	}
 	/* As on the CPU, global translations outlive a CR3 write (SDM 4.10.4.1). */

@@ -10,15 +10,23 @@
  * long mode and PAE otherwise (a 32-bit or paging-off guest runs with CR4.PAE set and
  * CR0.PG set underneath, which it never sees: its CR reads and writes are intercepted).
  *
- * The shadow is a virtual TLB: a shadow leaf is filled on the guest's first access (a #PF
- * intercept), from a full guest walk that sets the guest's A and D flags as the CPU would, and
- * carries exactly the rights the walk combined; a leaf for a clean guest page is read-only, so
- * the first write faults and sets D. Like a TLB, a CR3 write drops its non-global translations
- * (the guest kernel's global ones stay), a change of the paging controls drops everything,
- * and INVLPG drops the translation of one page (the whole guest page when
- * it was a large one, splintered into 4 KiB shadow leaves). Shadow non-leaf entries grant
- * everything, so only leaves carry rights and a new fill always sees the guest's current upper
- * entries, as after the paging-structure-cache flush INVLPG implies.
+ * A shadow leaf is filled on the guest's first access (a #PF intercept), from a full guest
+ * walk that sets the guest's A and D flags as the CPU would, and carries exactly the rights the
+ * walk combined; a leaf for a clean guest page is read-only, so the first write faults and
+ * sets D. Shadow non-leaf entries grant everything, so only leaves carry rights and a new fill
+ * always sees the guest's current upper entries, as after the paging-structure-cache flush
+ * INVLPG implies. INVLPG drops the translation of one page (the whole guest page when it was a
+ * large one, splintered into 4 KiB shadow leaves); a change of the paging controls drops all.
+ *
+ * On a CR3 write, two policies (<paging cache="off|on">):
+ * - off (default): the shadow is a virtual TLB. Non-global translations are dropped, the
+ *   guest's global ones (its kernel's, with CR4.PGE) stay, as in the CPU's TLB.
+ * - on: up to SHADOW_CONTEXTS address spaces per vCPU stay shadowed and are reused when the
+ *   guest returns to one. To keep them exact, every guest frame a fill walked through as a
+ *   page table is write-protected, and guest writes to it are emulated and drop exactly the
+ *   translations whose entries changed (shadow_track.c). This wins when a few address spaces
+ *   with stable tables alternate, and loses when page tables change all the time (Linux
+ *   fork/exec): bench/paging/REPORT.md has the numbers. Single-vCPU VMs only, for now.
  *
  * Guest-physical addresses that are not RAM (MMIO, unmapped) never get a shadow leaf: each
  * access faults and takes the same path as a nested page fault (exit.c).
