@@ -5,7 +5,8 @@ set -eu
 pkgs="gcc make binutils nasm python3 python3-kconfiglib libcmocka-dev
 qemu-system-x86 bochs bochsbios bochs-sdl vgabios seabios
 grub-pc-bin grub-common xorriso mtools
-linux-image-amd64 busybox-static cpio acpica-tools"
+linux-image-amd64 busybox-static cpio acpica-tools
+linux-source-6.1 bc flex bison libelf-dev libssl-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

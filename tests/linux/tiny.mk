@@ -1,0 +1,20 @@
+# The Linux guest test with a small kernel (docs/testing.md, "The tiny kernel"):
+# Debian's linux-source-6.1 built from tinyconfig + tests/linux/tiny.config by
+# tools/build-tiny-kernel.sh (cached in ${V3_CACHE:-/var/cache/v3}/tiny-kernel),
+# with linux.mk's initramfs. Needs linux.mk's LINUX_DIR and LINUX_IMAGES, so it
+# must be included after it (the Makefile's sorted wildcard does that).
+ifndef LINUX_DIR
+$(error tests/linux/tiny.mk is included before tests/linux/linux.mk)
+endif
+
+LINUX_TINY_KERNEL := $(LINUX_DIR)/tiny/bzImage
+
+$(LINUX_TINY_KERNEL): tools/build-tiny-kernel.sh tests/linux/tiny.config
+	$(Q)tools/build-tiny-kernel.sh $@ tests/linux/tiny.config
+
+$(LINUX_DIR)/linux-tiny.img: tests/linux/linux-tiny.xml $(LINUX_TINY_KERNEL) $(LINUX_DIR)/initrd.gz $(V3_PACK)
+	$(Q)cp tests/linux/linux-tiny.xml $(LINUX_DIR)/
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-tiny.xml -o $@ >/dev/null
+
+LINUX_IMAGES += $(LINUX_DIR)/linux-tiny.img
