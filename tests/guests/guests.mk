@@ -12,7 +12,7 @@ GUEST_DIR := $(BUILD)/guests
 V3_PACK ?= $(BUILD)/v3-pack
 GUESTS := cpuid hypercall portio msr memory mem-stop exceptions hlt-irq triple-fault \
 	twovm-1 twovm-2 uart pc-devices
-ASM_GUESTS := multiboot long-entry
+ASM_GUESTS := multiboot long-entry paging-legacy
 GUEST_IMAGES := $(patsubst %,$(GUEST_DIR)/%.img,$(GUESTS) $(ASM_GUESTS))
 
 GUEST_CFLAGS := -std=gnu11 -m64 -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INCLUDE) \
@@ -150,3 +150,10 @@ $(patsubst %,$(GUEST_DIR)/%-shadow.img,$(SHADOW_GUESTS)): $(GUEST_DIR)/%-shadow.
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(GUEST_DIR)/$*-shadow.xml -o $@
 .SECONDARY: $(patsubst %,$(GUEST_DIR)/%-shadow.xml,$(SHADOW_GUESTS))
+
+# paging-legacy under shadow paging (the binary of the ASM guest, a config with <paging mode="shadow"/>).
+GUEST_IMAGES += $(GUEST_DIR)/paging-legacy-shadow.img
+$(GUEST_DIR)/paging-legacy-shadow.img: $(GUEST_DIR)/paging-legacy-shadow.xml $(GUEST_DIR)/paging-legacy.bin $(V3_PACK)
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(GUEST_DIR)/paging-legacy-shadow.xml -o $@
+.SECONDARY: $(GUEST_DIR)/paging-legacy-shadow.xml
