@@ -59,7 +59,7 @@ V3_EVENTS = {
     "hk_exit": re.compile(r"^hk: exit status \d+"),
 }
 STATS_RE = re.compile(r"^v3: vm \S+: vcpu \d+ on cpu \d+: (\d+) exits:(.*)$")
-EXTRA_STATS_RE = re.compile(r"^v3: vm \S+: (\d+) (MMIO instructions emulated|accesses to unhooked I/O ports)")
+EXTRA_STATS_RE = re.compile(r"^v3: vm \S+: (\d+) (instructions emulated|MMIO instructions emulated|accesses to unhooked I/O ports)")
 HOST_ERROR_RE = re.compile(r"^v3: (error|warning): ")
 STOP_RE = re.compile(r"^v3: vm \S+: stopped: (.*)$")
 MD5_RE = re.compile(r"bench: checksum done: ([0-9a-f]{32}) (\d+) bytes")

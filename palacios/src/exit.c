@@ -158,9 +158,10 @@ static int handle_exception(struct v3_vcpu *vcpu)
 
 /*
  * Maps the VM's all-ones page read-only over the unmapped page at gpa in the nested tables
- * (under shadow paging the caller maps it at the linear address).
+ * when the access came through them (nested: a nested page fault, also under shadow paging
+ * on VT-x while the guest's paging is off); otherwise the caller maps it at the linear address.
  */
-static int map_ones_page(struct v3_vm *vm, u64 gpa)
+static int map_ones_page(struct v3_vm *vm, u64 gpa, bool nested)
 {
 	int rc = 0;
 
@@ -173,7 +174,7 @@ static int map_ones_page(struct v3_vm *vm, u64 gpa)
 		else
 			rc = -V3_ENOMEM;
 	}
-	if (!rc && !vm->shadow)
+	if (!rc && nested)
 		rc = vm->arch->nested_map(vm, V3_ALIGN_DOWN(gpa, V3_PAGE_SIZE), vm->ones_page_hpa,
 					  V3_PAGE_SIZE, V3_NPT_READ);
 	__atomic_store_n(&vm->nested_lock, 0, __ATOMIC_RELEASE);
@@ -211,13 +212,14 @@ int v3_guest_phys_access(struct v3_vcpu *vcpu, u64 gpa, u32 acc, u64 la)
 				       "%s of guest memory at 0x%lx refused by its mapping (info "
 				       "0x%lx) at RIP 0x%lx", access, gpa, e->raw_info1, vcpu->s.rip);
 	if (vm->cfg.unmapped == V3_UNMAPPED_ONES && !(acc & V3_NPF_FETCH)) {
+		bool nested = e->kind == V3_EXIT_NPF;
 		int rc;
 
 		/* Reads see all ones (an empty bus); writes are dropped. */
 		if (acc & V3_NPF_WRITE)
 			return v3_vcpu_skip_insn(vcpu);
-		rc = map_ones_page(vm, gpa);
-		if (!rc && vm->shadow)
+		rc = map_ones_page(vm, gpa, nested);
+		if (!rc && !nested)
 			rc = v3_shadow_map_ones(vcpu, la, vm->ones_page_hpa);
 		return rc;
 	}

@@ -317,7 +317,8 @@ void v3_vm_report(const struct v3_vm *vm)
 	}
 	v3_shadow_report(vm);
 	if (vm->mmio_emulated)
-		v3_info("vm %s: %lu MMIO instructions emulated", vm->name, vm->mmio_emulated);
+		v3_info("vm %s: %lu instructions emulated (MMIO, and writes shadow paging cannot map)",
+			vm->name, vm->mmio_emulated);
 	if (vm->unhandled_io)
 		v3_info("vm %s: %lu accesses to unhooked I/O ports", vm->name, vm->unhandled_io);
 #ifdef CONFIG_V3_DEBUG

@@ -38,7 +38,7 @@ struct v3_vm {
 	struct v3_range_table cpuid_hooks;   /* leaf -> struct v3_cpuid_hook */
 	struct v3_range_table hcalls;        /* number -> struct v3_hcall */
 	u64 unhandled_io;                    /* accesses to ports nobody hooked */
-	u64 mmio_emulated;                   /* MMIO instructions emulated (all vCPUs) */
+	u64 mmio_emulated;                   /* instructions emulated: MMIO, shadow-paging writes */
 
 	u64 tsc_offset;                      /* guest TSC = host TSC + tsc_offset */
 	u8 maxphyaddr;                       /* guest physical address width */

@@ -18,3 +18,14 @@ $(LINUX_DIR)/linux-tiny.img: tests/linux/linux-tiny.xml $(LINUX_TINY_KERNEL) $(L
 	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-tiny.xml -o $@ >/dev/null
 
 LINUX_IMAGES += $(LINUX_DIR)/linux-tiny.img
+
+# The same VM under shadow paging (linux/tiny-vmx-shadow.test): linux-tiny.xml with
+# <paging mode="shadow"/> after <cores .../>.
+$(LINUX_DIR)/linux-tiny-shadow.img: tests/linux/linux-tiny.xml $(LINUX_TINY_KERNEL) $(LINUX_DIR)/initrd.gz $(V3_PACK)
+	@mkdir -p $(LINUX_DIR)
+	$(Q)sed 's|^\(\s*<cores .*/>\)$$|\1\n\t<paging mode="shadow"/>|' $< > $(LINUX_DIR)/linux-tiny-shadow.xml
+	$(Q)grep -q '<paging mode="shadow"/>' $(LINUX_DIR)/linux-tiny-shadow.xml
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-tiny-shadow.xml -o $@ >/dev/null
+
+LINUX_IMAGES += $(LINUX_DIR)/linux-tiny-shadow.img

@@ -364,7 +364,7 @@ static const struct init_case ryzen = {
 	"v3:   preemption timer          yes (TSC / 2^0)",                             \
 	"v3:   true controls             yes",                                         \
 	"v3: AMD-V (SVM): not present",                                               \
-	"v3: backend: Intel VT-x (VMX) with nested paging (EPT)",   \
+	"v3: backend: Intel VT-x (VMX) with nested paging (EPT) and shadow paging",   \
 	"v3: VMX enabled on cpu 0",                                                   \
 	"v3: ready: VMX enabled on 1 cpu"
 
@@ -402,7 +402,7 @@ static const struct init_case penryn = {
 	  "v3:   unrestricted guest        no",
 	  "v3:   true controls             yes",
 	  "v3:   secondary controls        yes",
-	  "v3: backend: Intel VT-x (VMX) with none (the CPU has no EPT; shadow paging on VT-x is not implemented yet)",
+	  "v3: backend: Intel VT-x (VMX) with shadow paging only (the CPU has no EPT)",
 	  "v3: ready: VMX enabled on 1 cpu" },
 };
 
@@ -412,7 +412,7 @@ static const struct init_case lynnfield = {
 	  "v3:   VPID                      yes (INVVPID)",
 	  "v3:   unrestricted guest        no",
 	  "v3:   preemption timer          yes (TSC / 2^0)",
-	  "v3: backend: Intel VT-x (VMX) with nested paging (EPT)",
+	  "v3: backend: Intel VT-x (VMX) with nested paging (EPT) and shadow paging",
 	  "v3: ready: VMX enabled on 1 cpu" },
 };
 

@@ -269,6 +269,37 @@ static void test_refusals(void **state)
 	assert_non_null(strstr(why, "\"IA-32e mode guest\""));
 }
 
+/* Under shadow paging: CR3 and INVLPG exits; EPT and unrestricted guest only with ept_ug. */
+static void test_shadow_controls(void **state)
+{
+	const u32 exits = PROC_INVLPG_EXIT | PROC_CR3_LOAD_EXIT | PROC_CR3_STORE_EXIT;
+
+	(void)state;
+	probe(SKYLAKE);
+	assert_int_equal(vmx_compute_shadow_controls(&f.vmx, true, true, &c, why, sizeof(why)), 0);
+	check_common(&c);
+	check_allowed(&c, &f.vmx);
+	assert_int_equal(c.proc & exits, exits);
+	assert_int_equal(vmx_compute_shadow_controls(&f.vmx, true, false, &c, why, sizeof(why)),
+			 0);
+	check_allowed(&c, &f.vmx);
+	assert_int_equal(c.proc & (exits | PROC_SECONDARY), exits | PROC_SECONDARY);
+	assert_int_equal(c.proc2 & (PROC2_EPT | PROC2_UNRESTRICTED | PROC2_VPID), PROC2_VPID);
+	/* EPT without unrestricted guest is no obstacle to shadow paging. */
+	probe(LYNNFIELD);
+	assert_int_equal(vmx_compute_shadow_controls(&f.vmx, true, false, &c, why, sizeof(why)),
+			 0);
+	check_allowed(&c, &f.vmx);
+	assert_int_equal(c.proc2 & (PROC2_EPT | PROC2_UNRESTRICTED), 0);
+	/* Nor a CPU without secondary controls: none are asked for. */
+	probe(SKYLAKE);
+	f.vmx.procbased &= ~((u64)PROC_SECONDARY << 32);
+	assert_int_equal(vmx_compute_shadow_controls(&f.vmx, false, false, &c, why, sizeof(why)),
+			 0);
+	assert_int_equal(c.proc & PROC_SECONDARY, 0);
+	assert_int_equal(c.proc2, 0);
+}
+
 /* ---- VM creation on a replayed CPU (vmx_vm_init) ---- */
 
 static void fake_enable_noop(struct v3_pcpu *pc)
@@ -357,6 +388,46 @@ static void test_vm_init_skylake(void **state)
 	v3_deinit();
 	free(vm);
 	free(vm2);
+}
+
+/* Shadow-paged VMs: all CR bits the VMM's; EPT only where paging-off guests need it. */
+static void test_vm_init_shadow(void **state)
+{
+	static char shadow;  /* vmx_vm_init only asks whether the VM has shadow paging */
+	struct v3_vm *vm = new_vm(V3_BOOT_REAL), *lm = new_vm(V3_BOOT_LONG);
+	struct vmx_vm *x;
+
+	(void)state;
+	vm->shadow = (void *)&shadow;
+	lm->shadow = (void *)&shadow;
+	lm->boot.cr0 = X86_CR0_PE | X86_CR0_PG;
+	init_core(SKYLAKE);
+	assert_int_equal(vmx_vm_init(vm), 0);
+	x = vm->arch_data;
+	assert_true(x->ept_ug && x->ept.root_pa != 0);
+	assert_int_equal(x->ctls.proc2 & (PROC2_EPT | PROC2_UNRESTRICTED),
+			 PROC2_EPT | PROC2_UNRESTRICTED);
+	assert_int_equal(x->cr0_mask, ~0UL);
+	assert_int_equal(x->cr4_mask, ~0UL);
+	vmx_vm_deinit(vm);
+	v3_deinit();
+
+	/* No unrestricted guest: a real-mode guest is refused, a long-mode one runs. */
+	init_core(LYNNFIELD);
+	fake_host_reset_log();
+	assert_int_equal(vmx_vm_init(vm), -V3_ENOTSUP);
+	assert_non_null(strstr(fake_host_log(), "vm t: this CPU has no unrestricted guest: "
+						"under shadow paging real-mode guests need it"));
+	vmx_vm_deinit(vm);
+	assert_int_equal(vmx_vm_init(lm), 0);
+	x = lm->arch_data;
+	assert_false(x->ept_ug);
+	assert_int_equal(x->ept.root_pa, 0);
+	assert_int_equal(x->ctls.proc2 & (PROC2_EPT | PROC2_UNRESTRICTED), 0);
+	vmx_vm_deinit(lm);
+	v3_deinit();
+	free(vm);
+	free(lm);
 }
 
 /* MSR bitmap (SDM §25.6.9): read-low, read-high, write-low, write-high, 1 KiB each. */
@@ -563,8 +634,10 @@ int main(void)
 		T(test_other_models),
 		T(test_vpid_optional),
 		T(test_refusals),
+		T(test_shadow_controls),
 		T(test_vm_init_refusals),
 		T(test_vm_init_skylake),
+		T(test_vm_init_shadow),
 		T(test_msr_bitmap),
 		T(test_ept_entries),
 		T(test_ept_page_sizes),

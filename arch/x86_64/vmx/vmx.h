@@ -42,6 +42,13 @@ struct vmx_controls {
  */
 int vmx_compute_controls(const struct vmx_features *f, bool vpid, struct vmx_controls *c,
 			 char *why, size_t why_len);
+/*
+ * The same under shadow paging (paging/shadow.h): CR3 loads and stores and INVLPG exit; EPT and
+ * unrestricted guest only with ept_ug, for the stretches the guest runs with paging off (they
+ * are switched per entry, vmx_vcpu.c); no secondary controls on a CPU without them.
+ */
+int vmx_compute_shadow_controls(const struct vmx_features *f, bool vpid, bool ept_ug,
+				struct vmx_controls *c, char *why, size_t why_len);
 
 /* ---- EPT (vmx_vm.c) ---- */
 
@@ -65,6 +72,7 @@ struct vmx_vm {
 	u64 io_bitmaps_pa;
 	struct vmx_controls ctls;
 	u64 cr0_mask, cr4_mask;     /* host-owned CR bits (guest/host masks) */
+	bool ept_ug;                /* EPT and unrestricted guest in use (shadow: paging off) */
 	u16 vpid;                   /* 0: this VM runs without a VPID */
 	volatile u32 ept_epoch;     /* bumped when the EPT changes */
 	bool corrupt_guest_state;   /* vmx_debug_corrupt_guest_state() */
@@ -84,7 +92,7 @@ struct vmx_vcpu {
 
 	/* What the VMCS holds, to VMWRITE only what the core changed. */
 	u64 rip, rsp, rflags, cr0, cr3, cr4, efer;
-	u32 pin, proc, entry;
+	u32 pin, proc, proc2, entry;
 	u64 host_cr3;
 	u32 interruptibility;
 	u64 preempt_ticks;          /* 0: the preemption timer is off */

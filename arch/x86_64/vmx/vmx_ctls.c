@@ -112,17 +112,21 @@ static int adjust_dynamic(const struct vmx_ctl_field *field, u64 cap, u32 want, 
 	return rc;
 }
 
-int vmx_compute_controls(const struct vmx_features *f, bool vpid, struct vmx_controls *c,
-			 char *why, size_t len)
+/* proc_paging, proc2_paging: the paging controls of nested or shadow paging. */
+static int compute(const struct vmx_features *f, bool vpid, u32 proc_paging, u32 proc2_paging,
+		   struct vmx_controls *c, char *why, size_t len)
 {
 	u32 proc = PROC_HLT_EXIT | PROC_TSC_OFFSET | PROC_IO_BITMAPS | PROC_MSR_BITMAPS |
-		   PROC_MWAIT_EXIT | PROC_MONITOR_EXIT | PROC_SECONDARY;
-	u32 proc2 = PROC2_EPT | PROC2_UNRESTRICTED;
+		   PROC_MWAIT_EXIT | PROC_MONITOR_EXIT | proc_paging;
+	u32 proc2 = proc2_paging;
 	u32 exit = EXIT_HOST_64 | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PAT | EXIT_LOAD_PAT;
 	int rc;
 
 	if (vpid)
 		proc2 |= PROC2_VPID;
+	/* Shadow paging on a CPU without secondary controls (Core 2) needs none. */
+	if (proc2 || allowed1(f->procbased, PROC_SECONDARY))
+		proc |= PROC_SECONDARY;
 	/* Instructions that #UD in the guest unless enabled: enable what the CPU has. */
 	if (allowed1(f->procbased2, PROC2_RDTSCP))
 		proc2 |= PROC2_RDTSCP;
@@ -130,6 +134,8 @@ int vmx_compute_controls(const struct vmx_features *f, bool vpid, struct vmx_con
 		proc2 |= PROC2_INVPCID;
 	if (allowed1(f->procbased2, PROC2_XSAVES))
 		proc2 |= PROC2_XSAVES;
+	if (!(proc & PROC_SECONDARY))
+		proc2 = 0;
 
 	rc = vmx_adjust_controls(&vmx_pin_field, f->pinbased, PIN_EXT_INTR_EXIT | PIN_NMI_EXIT,
 				 &c->pin, why, len);
@@ -146,4 +152,17 @@ int vmx_compute_controls(const struct vmx_features *f, bool vpid, struct vmx_con
 				    ENTRY_LOAD_EFER | ENTRY_LOAD_PAT, ENTRY_IA32E_GUEST, &c->entry,
 				    why, len);
 	return rc;
+}
+
+int vmx_compute_controls(const struct vmx_features *f, bool vpid, struct vmx_controls *c,
+			 char *why, size_t len)
+{
+	return compute(f, vpid, 0, PROC2_EPT | PROC2_UNRESTRICTED, c, why, len);
+}
+
+int vmx_compute_shadow_controls(const struct vmx_features *f, bool vpid, bool ept_ug,
+				struct vmx_controls *c, char *why, size_t len)
+{
+	return compute(f, vpid, PROC_INVLPG_EXIT | PROC_CR3_LOAD_EXIT | PROC_CR3_STORE_EXIT,
+		       ept_ug ? PROC2_EPT | PROC2_UNRESTRICTED : 0, c, why, len);
 }

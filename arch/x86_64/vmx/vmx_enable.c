@@ -44,8 +44,8 @@ static int vmx_check(const struct v3_cpu_features *f, char *why, size_t len)
 
 static const char *vmx_paging_summary(const struct v3_cpu_features *f)
 {
-	return f->vmx.ept ? "nested paging (EPT)" : "none (the CPU has no EPT; shadow paging on "
-			    "VT-x is not implemented yet)";
+	return f->vmx.ept ? "nested paging (EPT) and shadow paging"
+			  : "shadow paging only (the CPU has no EPT)";
 }
 
 static bool vmx_has_nested_paging(const struct v3_cpu_features *f)
@@ -129,7 +129,7 @@ const struct v3_arch_ops vmx_arch_ops = {
 	.long_name = "Intel VT-x (VMX)",
 	.check = vmx_check,
 	.has_nested_paging = vmx_has_nested_paging,
-	.shadow_paging = false,
+	.shadow_paging = true,
 	.paging_summary = vmx_paging_summary,
 	.cpu_enable = vmx_cpu_enable,
 	.cpu_disable = vmx_cpu_disable,

@@ -430,6 +430,9 @@ static void cr_access(struct v3_vcpu *vcpu, struct v3_exit *e, u64 q)
 	bool ok = true;
 
 	e->kind = V3_EXIT_CR_ACCESS;
+	/* Under shadow paging every CR access exits and the core executes it (shadow_cr.c). */
+	if (vcpu->vm->shadow)
+		return;
 	if (type == 0 && cr == 0)
 		ok = set_cr0(vcpu, val);
 	else if (type == 0 && cr == 4)
@@ -453,6 +456,59 @@ static void cr_access(struct v3_vcpu *vcpu, struct v3_exit *e, u64 q)
 	}
 	vcpu->s.rip += e->insn_len;
 	if (!long64)
+		vcpu->s.rip &= 0xffffffffUL;
+}
+
+/* ---- XSETBV ---- */
+
+#define XCR0_X87 (1ULL << 0)
+#define XCR0_SSE (1ULL << 1)
+#define XCR0_AVX (1ULL << 2)
+#define XCR0_BNDREGS (1ULL << 3)
+#define XCR0_BNDCSR (1ULL << 4)
+#define XCR0_AVX512 (7ULL << 5)  /* opmask, ZMM_Hi256, Hi16_ZMM */
+#define CR4_OSXSAVE (1UL << 18)
+
+/*
+ * XSETBV always exits under VT-x (§26.1.2); CR4.OSXSAVE = 0 (#UD) and CPL > 0
+ * (#GP) are checked by the CPU before the exit. The value is checked as the
+ * CPU would (Vol. 1 §13.3, XSETBV in Vol. 2D) against what the host supports
+ * (CPUID.(EAX=0DH,ECX=0), which the guest sees unfiltered) and loaded into
+ * the CPU's XCR0, which VM entries and exits do not switch: as under AMD-V,
+ * where the guest executes XSETBV itself. The host does not use the extended
+ * state (it is built with general registers only), so it needs no XCR0 of
+ * its own; it may lack CR4.OSXSAVE, which XSETBV needs, so that is set for
+ * the instruction only.
+ */
+static void xsetbv_exit(struct v3_vcpu *vcpu, struct v3_exit *e)
+{
+	u32 index = (u32)vcpu->s.gprs.rcx;
+	u64 val = ((u64)(u32)vcpu->s.gprs.rdx << 32) | (u32)vcpu->s.gprs.rax;
+	struct x86_cpuid d;
+	u64 supported, cr4;
+	bool irq;
+
+	e->kind = V3_EXIT_NONE;
+	x86_cpuid(0xd, 0, &d);
+	supported = ((u64)d.edx << 32) | d.eax;
+	if (index != 0 || !(val & XCR0_X87) || (val & ~supported) ||
+	    ((val & XCR0_AVX) && !(val & XCR0_SSE)) ||
+	    !!(val & XCR0_BNDREGS) != !!(val & XCR0_BNDCSR) ||
+	    ((val & XCR0_AVX512) && ((val & XCR0_AVX512) != XCR0_AVX512 || !(val & XCR0_AVX)))) {
+		v3_inject_exception(vcpu, EXC_GP, true, 0);
+		return;
+	}
+	irq = x86_irq_save();
+	cr4 = x86_read_cr4();
+	if (!(cr4 & CR4_OSXSAVE))
+		x86_write_cr4(cr4 | CR4_OSXSAVE);
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
+	if (!(cr4 & CR4_OSXSAVE))
+		x86_write_cr4(cr4);
+	x86_irq_restore(irq);
+	vcpu->s.rip += e->insn_len;
+	if (!(vcpu->s.efer & X86_EFER_LMA) ||
+	    !((u32)vmcs_read(VMCS_GUEST_ES_AR + 2 * V3_SEG_CS) & (1u << 13)))
 		vcpu->s.rip &= 0xffffffffUL;
 }
 
@@ -578,6 +634,9 @@ void vmx_decode_exit(struct v3_vcpu *vcpu, u32 reason)
 		break;
 	case EXIT_REASON_PREEMPTION_TIMER:
 		e->kind = V3_EXIT_PREEMPT_TIMER;
+		break;
+	case EXIT_REASON_XSETBV:
+		xsetbv_exit(vcpu, e);
 		break;
 	default:
 		e->kind = V3_EXIT_UNKNOWN;

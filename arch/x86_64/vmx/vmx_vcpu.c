@@ -7,7 +7,8 @@
  * guest/host masks and read shadows (§25.6.6), event injection (§27.6:
  * re-injection of an event whose delivery an exit interrupted, queued
  * exceptions, interrupts with interrupt-window exiting, §25.6.2) and the
- * VMLAUNCH/VMRESUME round trip.
+ * VMLAUNCH/VMRESUME round trip. Under shadow paging (shadow_to_vmcs) the
+ * VMCS switches between EPT with unrestricted guest and the shadow tables.
  */
 #include <arch/x86.h>
 
@@ -15,12 +16,14 @@
 #include "init.h"
 #include "lib/string.h"
 #include "log.h"
+#include "paging/shadow.h"
 #include "vm.h"
 #include "vmx.h"
 
 #define RFLAGS_FIXED (1UL << 1)
 #define DEFAULT_PAT 0x0007040600070406UL
 #define EXC_UD 6
+#define EXC_PF 14
 #define EXC_NMI 2
 
 /* What the debug hook puts in CS: a code segment that is not present (§25.4.1 AR form). */
@@ -153,7 +156,8 @@ static void write_guest_state(struct v3_vcpu *vcpu)
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY, 0);
 	vmcs_write(VMCS_GUEST_ACTIVITY, 0);
 	vmcs_write(VMCS_GUEST_PENDING_DBG, 0);
-	for (unsigned int i = 0; i < 4; i++)
+	/* The PDPTE fields exist only on CPUs with EPT (§25.4.2). */
+	for (unsigned int i = 0; x->ept.root_pa && i < 4; i++)
 		vmcs_write(VMCS_GUEST_PDPTE0 + 2 * i, 0);
 }
 
@@ -175,8 +179,11 @@ static int setup_vmcs(struct v3_vcpu *vcpu)
 		{ VMCS_PROC_CTLS2, x->ctls.proc2 },
 		{ VMCS_EXIT_CTLS, x->ctls.exit },
 		{ VMCS_ENTRY_CTLS, x->ctls.entry },
-		/* #UD: VMMCALL, the other vendor's hypercall; the core checks the bytes. */
-		{ VMCS_EXCEPTION_BITMAP, 1u << EXC_UD },
+		/*
+		 * #UD: VMMCALL, the other vendor's hypercall; the core checks the bytes. Under
+		 * shadow paging every #PF too (error-code mask and match 0).
+		 */
+		{ VMCS_EXCEPTION_BITMAP, 1u << EXC_UD | (vcpu->vm->shadow ? 1u << EXC_PF : 0) },
 		{ VMCS_PF_ERROR_MASK, 0 },
 		{ VMCS_PF_ERROR_MATCH, 0 },
 		{ VMCS_CR3_TARGET_COUNT, 0 },
@@ -191,7 +198,6 @@ static int setup_vmcs(struct v3_vcpu *vcpu)
 		{ VMCS_EXIT_MSR_LOAD_COUNT, VMX_SWITCHED_MSRS },
 		{ VMCS_ENTRY_INTR_INFO, 0 },
 		{ VMCS_TSC_OFFSET, vcpu->vm->tsc_offset },
-		{ VMCS_EPTP, x->eptp },
 		{ VMCS_CR0_MASK, x->cr0_mask },
 		{ VMCS_CR4_MASK, x->cr4_mask },
 		{ VMCS_GUEST_CR3, 0 },
@@ -208,11 +214,15 @@ static int setup_vmcs(struct v3_vcpu *vcpu)
 	}
 	if (x->vpid)
 		vmcs_write(VMCS_VPID, x->vpid);
+	/* Shadow paging without EPT: the field may not exist. */
+	if (x->ept.root_pa)
+		vmcs_write(VMCS_EPTP, x->eptp);
 	if (x->ctls.proc2 & PROC2_XSAVES)
 		vmcs_write(VMCS_XSS_EXIT_BITMAP, 0);
 	write_guest_state(vcpu);
 	s->pin = x->ctls.pin;
 	s->proc = x->ctls.proc;
+	s->proc2 = x->ctls.proc2;
 	s->entry = x->ctls.entry;
 	/* Force the first entry to write the registers the core owns. */
 	s->rip = s->rsp = s->rflags = s->cr0 = s->cr3 = s->cr4 = s->efer = ~0UL;
@@ -225,10 +235,20 @@ static void ept_flush(const struct vmx_vm *x)
 {
 	u64 cap = v3_core()->features.vmx.ept_vpid_cap;
 
+	if (!x->ept.root_pa)
+		return;  /* shadow paging without EPT */
 	if (cap & EPT_CAP_INVEPT_SINGLE)
 		vmx_invept(INVEPT_SINGLE, x->eptp);
 	else if (cap & EPT_CAP_INVEPT_ALL)
 		vmx_invept(INVEPT_ALL, 0);
+}
+
+/* Drops this CPU's cached linear translations of the VM's VPID (single-context if it can). */
+static void vpid_flush(const struct vmx_vm *x)
+{
+	u64 cap = v3_core()->features.vmx.ept_vpid_cap;
+
+	vmx_invvpid((cap & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE : INVVPID_ALL, x->vpid);
 }
 
 /* Makes the VMCS current on this CPU, moving it here first if it was active elsewhere. */
@@ -236,7 +256,6 @@ static int vmcs_load(struct v3_vcpu *vcpu, unsigned int cpu)
 {
 	struct vmx_vcpu *s = vcpu->arch;
 	struct vmx_vm *x = vcpu->vm->arch_data;
-	const struct vmx_features *v = &v3_core()->features.vmx;
 
 	if (s->last_cpu == (int)cpu) {
 		/* Another vCPU's VMCS may have been made current here meanwhile. */
@@ -266,9 +285,7 @@ static int vmcs_load(struct v3_vcpu *vcpu, unsigned int cpu)
 	 */
 	ept_flush(x);
 	if (x->vpid)
-		vmx_invvpid((v->ept_vpid_cap & VPID_CAP_INVVPID_SINGLE) ? INVVPID_SINGLE
-									: INVVPID_ALL,
-			    x->vpid);
+		vpid_flush(x);
 	s->ept_epoch = __atomic_load_n(&x->ept_epoch, __ATOMIC_ACQUIRE);
 	return 0;
 }
@@ -364,12 +381,67 @@ static u64 cr4_real(const struct vmx_features *v, u64 cr4)
 	return (cr4 | v->cr4_fixed0) & v->cr4_fixed1;
 }
 
+/*
+ * Under shadow paging (paging/shadow.h) the guest's CRs are the core's: the read shadows hold
+ * them and the guest fields what the CPU runs the guest with. With the guest's paging on: the
+ * shadow root as CR3, EPT and unrestricted guest off (VM entry then loads the PAE root's
+ * PDPTEs from CR3, §27.3.2.4). With it off: as under nested paging, with EPT and unrestricted
+ * guest, since without them VM entry wants CR0.PE = PG = 1 (§27.3.1.1). s->cr3 holds
+ * GUEST_CR3 here. 0, or <0 when the guest cannot run (the VM stopped, saying why).
+ */
+static int shadow_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
+{
+	const struct vmx_features *v = &v3_core()->features.vmx;
+	const struct vmx_vm *x = vcpu->vm->arch_data;
+	const struct v3_vcpu_state *g = &vcpu->s;
+	bool paged = g->cr0 & X86_CR0_PG;
+	u32 proc2 = s->proc2 & ~(PROC2_EPT | PROC2_UNRESTRICTED);
+	u64 cr3 = g->cr3, efer = v3_shadow_hw_efer(vcpu);
+	bool flush;
+	int rc;
+
+	if (!paged && !x->ept_ug)
+		return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0, "the guest turned paging off at RIP "
+				       "0x%lx: without unrestricted guest and EPT this CPU runs only "
+				       "paged guests under shadow paging", g->rip);
+	if (paged) {
+		rc = v3_shadow_hw_cr3(vcpu, &cr3);
+		if (rc)
+			return v3_vcpu_stop_vm(vcpu, V3_STOP_ERROR, 0, "no shadow page-table root "
+					       "(%d)", rc);
+	} else {
+		proc2 |= PROC2_EPT | PROC2_UNRESTRICTED;
+	}
+	/* Translations made with EPT on or off are not the other's: flush on a switch. */
+	flush = v3_shadow_take_tlb_flush(vcpu) || proc2 != s->proc2;
+	if (proc2 != s->proc2)
+		vmcs_write(VMCS_PROC_CTLS2, s->proc2 = proc2);
+	if (g->cr0 != s->cr0) {
+		vmcs_write(VMCS_GUEST_CR0, cr0_real(v, paged ? v3_shadow_hw_cr0(vcpu) : g->cr0));
+		vmcs_write(VMCS_CR0_SHADOW, s->cr0 = g->cr0);
+	}
+	/* PAE with paging off does nothing: the same CR4 for both. */
+	if (g->cr4 != s->cr4) {
+		vmcs_write(VMCS_GUEST_CR4, cr4_real(v, v3_shadow_hw_cr4(vcpu)));
+		vmcs_write(VMCS_CR4_SHADOW, s->cr4 = g->cr4);
+	}
+	if (cr3 != s->cr3)
+		vmcs_write(VMCS_GUEST_CR3, s->cr3 = cr3);
+	if (efer != s->efer)
+		vmcs_write(VMCS_GUEST_EFER, s->efer = efer);
+	/* Without a VPID, VM entries and exits flush the linear translations (§29.4.3.1). */
+	if (flush && x->vpid)
+		vpid_flush(x);
+	return 0;
+}
+
 /* Writes what the core changed since the exit (or everything before the first entry). */
-static void state_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
+static int state_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 {
 	const struct vmx_features *v = &v3_core()->features.vmx;
 	const struct v3_vcpu_state *g = &vcpu->s;
 	u32 entry;
+	int rc;
 
 	if (g->rip != s->rip)
 		vmcs_write(VMCS_GUEST_RIP, s->rip = g->rip);
@@ -377,17 +449,21 @@ static void state_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 		vmcs_write(VMCS_GUEST_RSP, s->rsp = g->gprs.rsp);
 	if (g->rflags != s->rflags)
 		vmcs_write(VMCS_GUEST_RFLAGS, (s->rflags = g->rflags) | RFLAGS_FIXED);
-	if (g->cr0 != s->cr0) {
+	if (vcpu->shadow) {
+		rc = shadow_to_vmcs(vcpu, s);
+		if (rc)
+			return rc;
+	} else if (g->cr0 != s->cr0) {
 		vmcs_write(VMCS_GUEST_CR0, cr0_real(v, g->cr0));
 		vmcs_write(VMCS_CR0_SHADOW, s->cr0 = g->cr0);
 	}
-	if (g->cr3 != s->cr3)
+	if (!vcpu->shadow && g->cr3 != s->cr3)
 		vmcs_write(VMCS_GUEST_CR3, s->cr3 = g->cr3);
-	if (g->cr4 != s->cr4) {
+	if (!vcpu->shadow && g->cr4 != s->cr4) {
 		vmcs_write(VMCS_GUEST_CR4, cr4_real(v, g->cr4));
 		vmcs_write(VMCS_CR4_SHADOW, s->cr4 = g->cr4);
 	}
-	if (g->efer != s->efer)
+	if (!vcpu->shadow && g->efer != s->efer)
 		vmcs_write(VMCS_GUEST_EFER, s->efer = g->efer);
 	/* The guest is in IA-32e mode exactly when its EFER.LMA is set (§27.3.1.1). */
 	entry = s->entry & ~ENTRY_IA32E_GUEST;
@@ -397,6 +473,7 @@ static void state_to_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 		vmcs_write(VMCS_ENTRY_CTLS, entry);
 		s->entry = entry;
 	}
+	return 0;
 }
 
 static void state_from_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
@@ -407,14 +484,17 @@ static void state_from_vmcs(struct v3_vcpu *vcpu, struct vmx_vcpu *s)
 	g->rip = s->rip = vmcs_read(VMCS_GUEST_RIP);
 	g->gprs.rsp = s->rsp = vmcs_read(VMCS_GUEST_RSP);
 	g->rflags = s->rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+	/* CPL is SS.DPL (§25.4.1). */
+	g->cpl = (u8)((vmcs_read(VMCS_GUEST_ES_AR + 2 * V3_SEG_SS) >> 5) & 3);
+	s->interruptibility = (u32)vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
+	/* Under shadow paging every change of these exits: the core's copies are the guest's. */
+	if (vcpu->shadow)
+		return;
 	/* The guest sees its own value of the bits the host owns: the read shadow's. */
 	g->cr0 = s->cr0 = (vmcs_read(VMCS_GUEST_CR0) & ~x->cr0_mask) | (g->cr0 & x->cr0_mask);
 	g->cr3 = s->cr3 = vmcs_read(VMCS_GUEST_CR3);
 	g->cr4 = s->cr4 = (vmcs_read(VMCS_GUEST_CR4) & ~x->cr4_mask) | (g->cr4 & x->cr4_mask);
 	g->efer = s->efer = vmcs_read(VMCS_GUEST_EFER);
-	/* CPL is SS.DPL (§25.4.1). */
-	g->cpl = (u8)((vmcs_read(VMCS_GUEST_ES_AR + 2 * V3_SEG_SS) >> 5) & 3);
-	s->interruptibility = (u32)vmcs_read(VMCS_GUEST_INTERRUPTIBILITY);
 }
 
 static bool has_error_code(u8 vector)
@@ -545,7 +625,11 @@ int vmx_vcpu_run(struct v3_vcpu *vcpu)
 		s->ept_epoch = epoch;
 	}
 	inject_events(vcpu, s);  /* compares RIP with the exit's: before state_to_vmcs */
-	state_to_vmcs(vcpu, s);
+	if (state_to_vmcs(vcpu, s)) {
+		x86_irq_restore(irqs);
+		vcpu->exit = (struct v3_exit){ .kind = V3_EXIT_ENTRY_FAILED };
+		return -V3_EIO;
+	}
 	vmcs_write(VMCS_TSC_OFFSET, vcpu->vm->tsc_offset);
 	update_preemption_timer(s);
 	/* CR2 is not part of the VMCS: the guest's value lives in the register. */

@@ -14,6 +14,7 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "log.h"
+#include "msr.h"
 #include "vm.h"
 #include "vmx.h"
 
@@ -74,9 +75,29 @@ static void *alloc_map(u64 size, u64 *pa)
 	return v3_host->paddr_to_vaddr(*pa);
 }
 
+/* EPT as the backend uses it (4-level, write-back tables) and unrestricted guest. */
+static bool has_ept_ug(const struct vmx_features *v)
+{
+	return v->ept && v->ept_4level && v->ept_wb && v->unrestricted_guest;
+}
+
 /* Refusals with a reason a user can act on, before any control is computed. */
 static int check_cpu(struct v3_vm *vm, const struct vmx_features *v)
 {
+	/*
+	 * Under shadow paging VM entry wants CR0.PE = PG = 1 unless the guest is unrestricted,
+	 * which needs EPT: a guest with paging off runs with both (vmx_vcpu.c), one that starts
+	 * with paging on (Linux, long-mode boots) needs neither.
+	 */
+	if (vm->shadow) {
+		if (has_ept_ug(v) || (vm->boot.cr0 & X86_CR0_PG))
+			return 0;
+		v3_err("vm %s: this CPU has no %s: under shadow paging %s need it", vm->name,
+		       v->ept ? "unrestricted guest" : "EPT (nor unrestricted guest)",
+		       (vm->boot.cr0 & X86_CR0_PE) ? "guests starting with paging off"
+						   : "real-mode guests");
+		return -V3_ENOTSUP;
+	}
 	if (!v->ept) {
 		v3_err("vm %s: this CPU has no EPT and shadow paging is not implemented yet",
 		       vm->name);
@@ -129,18 +150,28 @@ int vmx_vm_init(struct v3_vm *vm)
 				"entry and exit)", vm->name);
 	}
 	x->vpid = (u16)vpid;
-	rc = vmx_compute_controls(v, x->vpid != 0, &x->ctls, why, sizeof(why));
+	x->ept_ug = !vm->shadow || has_ept_ug(v);
+	if (vm->shadow)
+		rc = vmx_compute_shadow_controls(v, x->vpid != 0, x->ept_ug, &x->ctls, why,
+						 sizeof(why));
+	else
+		rc = vmx_compute_controls(v, x->vpid != 0, &x->ctls, why, sizeof(why));
 	if (rc) {
 		v3_err("vm %s: %s", vm->name, why);
 		return rc;
 	}
 	cr_masks(x, v);
+	/* Under shadow paging every bit: the guest's CRs are the core's (paging/shadow_cr.c). */
+	if (vm->shadow)
+		x->cr0_mask = x->cr4_mask = ~0UL;
 	x->msr_bitmap = alloc_map(MSR_BITMAP_SIZE, &x->msr_bitmap_pa);
 	x->io_bitmaps = alloc_map(IO_BITMAPS_SIZE, &x->io_bitmaps_pa);
 	if (!x->msr_bitmap || !x->io_bitmaps)
 		return -V3_ENOMEM;
 	v3_memset(x->msr_bitmap, 0xff, MSR_BITMAP_SIZE);
 	v3_memset(x->io_bitmaps, 0xff, IO_BITMAPS_SIZE);
+	if (!x->ept_ug)
+		return 0;
 	vmx_ept_format(v, &x->ept_fmt);
 	rc = v3_nested_init(&x->ept, &x->ept_fmt);
 	if (rc)
@@ -149,11 +180,66 @@ int vmx_vm_init(struct v3_vm *vm)
 	return 0;
 }
 
+/*
+ * Architectural MSRs that guests seeing GenuineIntel (and the CPUID bits
+ * passed through from the host) access without a fault handler (SDM Vol. 4
+ * §2.1), answered as KVM does where it can be done without more state:
+ * IA32_BIOS_SIGN_ID (0x8b): Linux writes 0 then reads the microcode revision
+ *   from bits 63:32; reads see revision 1, writes are dropped.
+ * IA32_TSC_ADJUST (0x3b, CPUID.7.EBX[1]): reads see 0 (the guest's TSC offset
+ *   is the VMM's and is not changed by the guest); writing 0 is accepted,
+ *   another value raises #GP (changing the guest's TSC is not supported).
+ * IA32_MISC_ENABLE (0x1a0): Linux's verify_cpu (head_64.S, before any IDT)
+ *   reads it to clear XD Disable; reads see fast strings on, BTS and PEBS
+ *   unavailable (there is no debug store); writes are dropped.
+ * IA32_XSS (0xda0, with XSAVES): the guest's supervisor-state mask; no
+ *   supervisor state is given to guests (VM entries do not switch XSS), so
+ *   it reads 0 and only 0 may be written.
+ */
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_XSS 0xda0
+#define MISC_ENABLE_GUEST ((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
+#define BIOS_SIGN_ID_GUEST (1ULL << 32)
+
+static int intel_msr_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
+{
+	switch (msr) {
+	case MSR_IA32_MISC_ENABLE:
+		*val = MISC_ENABLE_GUEST;
+		break;
+	case MSR_IA32_BIOS_SIGN_ID:
+		*val = BIOS_SIGN_ID_GUEST;
+		break;
+	default:
+		*val = 0;
+		break;
+	}
+	return 0;
+}
+
+static int intel_msr_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
+{
+	if ((msr == MSR_IA32_TSC_ADJUST || msr == MSR_IA32_XSS) && val != 0)
+		return V3_MSR_GP;
+	return 0;
+}
+
 int vmx_vm_start(struct v3_vm *vm)
 {
 	struct vmx_vm *x = vm->arch_data;
+	static const u32 intel_msrs[] = { MSR_IA32_TSC_ADJUST, MSR_IA32_BIOS_SIGN_ID,
+					   MSR_IA32_MISC_ENABLE, MSR_IA32_XSS };
 
-	return v3_nested_map_vm(&x->ept, vm);
+	/* Here rather than in vmx_vm_init: the core sets up the MSR hooks after it. */
+	for (size_t i = 0; i < V3_ARRAY_SIZE(intel_msrs); i++) {
+		int rc = v3_hook_msr(vm, intel_msrs[i], intel_msr_read, intel_msr_write, NULL);
+
+		if (rc && rc != -V3_EEXIST)
+			return rc;
+	}
+	return x->ept.root_pa ? v3_nested_map_vm(&x->ept, vm) : 0;
 }
 
 void vmx_vm_deinit(struct v3_vm *vm)
