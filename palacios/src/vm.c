@@ -107,7 +107,8 @@ static int choose_paging(struct v3_vm *vm)
 	if (vm->cfg.paging == V3_PAGING_NESTED || (vm->cfg.paging == V3_PAGING_DEFAULT && nested))
 		return 0;
 	if (!vm->arch->shadow_paging) {
-		v3_err("vm %s: shadow paging is not implemented on %s yet%s", vm->name,
+		/* A backend without shadow paging (both of ours have it). */
+		v3_err("vm %s: %s does not offer shadow paging%s", vm->name,
 		       vm->arch->long_name, nested ? "" : " (and this CPU has no nested paging)");
 		return -V3_ENOTSUP;
 	}

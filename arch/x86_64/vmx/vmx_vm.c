@@ -99,8 +99,8 @@ static int check_cpu(struct v3_vm *vm, const struct vmx_features *v)
 		return -V3_ENOTSUP;
 	}
 	if (!v->ept) {
-		v3_err("vm %s: this CPU has no EPT and shadow paging is not implemented yet",
-		       vm->name);
+		/* choose_paging() takes shadow paging on such CPUs: only a direct caller gets here. */
+		v3_err("vm %s: this CPU has no EPT: nested paging is impossible", vm->name);
 		return -V3_ENOTSUP;
 	}
 	if (!v->ept_4level || !v->ept_wb) {
