@@ -38,4 +38,10 @@ $(LINUX_DIR)/linux-shadow.img: tests/linux/linux-shadow.xml $(LINUX_DIR)/bzImage
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-shadow.xml -o $@ >/dev/null
 
-LINUX_IMAGES := $(LINUX_DIR)/linux.img $(LINUX_DIR)/linux-apic.img $(LINUX_DIR)/linux-shadow.img
+$(LINUX_DIR)/linux-vmx.img: tests/linux/linux-vmx.xml $(LINUX_DIR)/bzImage $(LINUX_DIR)/initrd.gz $(V3_PACK)
+	$(Q)cp tests/linux/linux-vmx.xml $(LINUX_DIR)/
+	@echo "  V3-PACK $@"
+	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-vmx.xml -o $@ >/dev/null
+
+LINUX_IMAGES := $(LINUX_DIR)/linux.img $(LINUX_DIR)/linux-apic.img $(LINUX_DIR)/linux-shadow.img \
+	$(LINUX_DIR)/linux-vmx.img
