@@ -9,6 +9,7 @@
 #include <arch/backend.h>
 
 #include "host_ops.h"
+#include "init.h"
 #include "log.h"
 #include "msr.h"
 #include "paging/shadow.h"
@@ -120,6 +121,53 @@ static int ignore_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
 	return 0;
 }
 
+/*
+ * Architectural MSRs that guests seeing GenuineIntel (the guest sees the host's
+ * vendor, and the CPUID bits passed through from it) access without a fault
+ * handler (SDM Vol. 4 §2.1), answered as KVM does where it can be done without
+ * more state. An Intel host only: on AMD they do not exist.
+ * IA32_BIOS_SIGN_ID (0x8b): Linux writes 0 then reads the microcode revision
+ *   from bits 63:32; reads see revision 1, writes are dropped.
+ * IA32_TSC_ADJUST (0x3b, CPUID.7.EBX[1]): reads see 0 (the guest's TSC offset
+ *   is the VMM's and is not changed by the guest); writing 0 is accepted,
+ *   another value raises #GP (changing the guest's TSC is not supported).
+ * IA32_MISC_ENABLE (0x1a0): Linux's verify_cpu (head_64.S, before any IDT)
+ *   reads it to clear XD Disable; reads see fast strings on, BTS and PEBS
+ *   unavailable (there is no debug store); writes are dropped.
+ * IA32_XSS (0xda0, with XSAVES): the guest's supervisor-state mask; no
+ *   supervisor state is given to guests (VM entries do not switch XSS), so
+ *   it reads 0 and only 0 may be written.
+ */
+#define MSR_IA32_TSC_ADJUST 0x3b
+#define MSR_IA32_BIOS_SIGN_ID 0x8b
+#define MSR_IA32_MISC_ENABLE 0x1a0
+#define MSR_IA32_XSS 0xda0
+#define MISC_ENABLE_GUEST ((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
+#define BIOS_SIGN_ID_GUEST (1ULL << 32)
+
+static int intel_msr_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
+{
+	switch (msr) {
+	case MSR_IA32_MISC_ENABLE:
+		*val = MISC_ENABLE_GUEST;
+		break;
+	case MSR_IA32_BIOS_SIGN_ID:
+		*val = BIOS_SIGN_ID_GUEST;
+		break;
+	default:
+		*val = 0;
+		break;
+	}
+	return 0;
+}
+
+static int intel_msr_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
+{
+	if ((msr == MSR_IA32_TSC_ADJUST || msr == MSR_IA32_XSS) && val != 0)
+		return V3_MSR_GP;
+	return 0;
+}
+
 int v3_msr_init(struct v3_vm *vm)
 {
 	int rc;
@@ -132,6 +180,13 @@ int v3_msr_init(struct v3_vm *vm)
 		rc = v3_hook_msr(vm, MSR_IA32_TSC, tsc_read, NULL, NULL);
 	if (!rc)
 		rc = v3_hook_msr(vm, MSR_AMD64_NB_CFG, zero_read, ignore_write, NULL);
+	if (v3_core()->features.vendor == X86_VENDOR_INTEL) {
+		static const u32 intel_msrs[] = { MSR_IA32_TSC_ADJUST, MSR_IA32_BIOS_SIGN_ID,
+						  MSR_IA32_MISC_ENABLE, MSR_IA32_XSS };
+
+		for (size_t i = 0; !rc && i < V3_ARRAY_SIZE(intel_msrs); i++)
+			rc = v3_hook_msr(vm, intel_msrs[i], intel_msr_read, intel_msr_write, NULL);
+	}
 	return rc;
 }
 

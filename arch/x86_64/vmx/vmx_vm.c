@@ -14,7 +14,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "log.h"
-#include "msr.h"
 #include "vm.h"
 #include "vmx.h"
 
@@ -180,65 +179,10 @@ int vmx_vm_init(struct v3_vm *vm)
 	return 0;
 }
 
-/*
- * Architectural MSRs that guests seeing GenuineIntel (and the CPUID bits
- * passed through from the host) access without a fault handler (SDM Vol. 4
- * §2.1), answered as KVM does where it can be done without more state:
- * IA32_BIOS_SIGN_ID (0x8b): Linux writes 0 then reads the microcode revision
- *   from bits 63:32; reads see revision 1, writes are dropped.
- * IA32_TSC_ADJUST (0x3b, CPUID.7.EBX[1]): reads see 0 (the guest's TSC offset
- *   is the VMM's and is not changed by the guest); writing 0 is accepted,
- *   another value raises #GP (changing the guest's TSC is not supported).
- * IA32_MISC_ENABLE (0x1a0): Linux's verify_cpu (head_64.S, before any IDT)
- *   reads it to clear XD Disable; reads see fast strings on, BTS and PEBS
- *   unavailable (there is no debug store); writes are dropped.
- * IA32_XSS (0xda0, with XSAVES): the guest's supervisor-state mask; no
- *   supervisor state is given to guests (VM entries do not switch XSS), so
- *   it reads 0 and only 0 may be written.
- */
-#define MSR_IA32_TSC_ADJUST 0x3b
-#define MSR_IA32_BIOS_SIGN_ID 0x8b
-#define MSR_IA32_MISC_ENABLE 0x1a0
-#define MSR_IA32_XSS 0xda0
-#define MISC_ENABLE_GUEST ((1ULL << 0) | (1ULL << 11) | (1ULL << 12))
-#define BIOS_SIGN_ID_GUEST (1ULL << 32)
-
-static int intel_msr_read(struct v3_vcpu *vcpu, u32 msr, u64 *val, void *priv)
-{
-	switch (msr) {
-	case MSR_IA32_MISC_ENABLE:
-		*val = MISC_ENABLE_GUEST;
-		break;
-	case MSR_IA32_BIOS_SIGN_ID:
-		*val = BIOS_SIGN_ID_GUEST;
-		break;
-	default:
-		*val = 0;
-		break;
-	}
-	return 0;
-}
-
-static int intel_msr_write(struct v3_vcpu *vcpu, u32 msr, u64 val, void *priv)
-{
-	if ((msr == MSR_IA32_TSC_ADJUST || msr == MSR_IA32_XSS) && val != 0)
-		return V3_MSR_GP;
-	return 0;
-}
-
 int vmx_vm_start(struct v3_vm *vm)
 {
 	struct vmx_vm *x = vm->arch_data;
-	static const u32 intel_msrs[] = { MSR_IA32_TSC_ADJUST, MSR_IA32_BIOS_SIGN_ID,
-					   MSR_IA32_MISC_ENABLE, MSR_IA32_XSS };
 
-	/* Here rather than in vmx_vm_init: the core sets up the MSR hooks after it. */
-	for (size_t i = 0; i < V3_ARRAY_SIZE(intel_msrs); i++) {
-		int rc = v3_hook_msr(vm, intel_msrs[i], intel_msr_read, intel_msr_write, NULL);
-
-		if (rc && rc != -V3_EEXIST)
-			return rc;
-	}
 	return x->ept.root_pa ? v3_nested_map_vm(&x->ept, vm) : 0;
 }
 
