@@ -20,10 +20,12 @@ $(LINUX_DIR)/linux-tiny.img: tests/linux/linux-tiny.xml $(LINUX_TINY_KERNEL) $(L
 LINUX_IMAGES += $(LINUX_DIR)/linux-tiny.img
 
 # The same VM under shadow paging (linux/tiny-vmx-shadow.test): linux-tiny.xml with
-# <paging mode="shadow"/> after <cores .../>.
+# <paging mode="shadow"/> after <cores .../> and a 16 MiB memory check (v3test.mem_mib=16).
 $(LINUX_DIR)/linux-tiny-shadow.img: tests/linux/linux-tiny.xml $(LINUX_TINY_KERNEL) $(LINUX_DIR)/initrd.gz $(V3_PACK)
 	@mkdir -p $(LINUX_DIR)
-	$(Q)sed 's|^\(\s*<cores .*/>\)$$|\1\n\t<paging mode="shadow"/>|' $< > $(LINUX_DIR)/linux-tiny-shadow.xml
+	$(Q)sed -e 's|^\(\s*<cores .*/>\)$$|\1\n\t<paging mode="shadow"/>|' \
+		-e 's|panic=-1"|panic=-1 v3test.mem_mib=16"|' $< > $(LINUX_DIR)/linux-tiny-shadow.xml
+	$(Q)grep -q 'v3test.mem_mib=16' $(LINUX_DIR)/linux-tiny-shadow.xml
 	$(Q)grep -q '<paging mode="shadow"/>' $(LINUX_DIR)/linux-tiny-shadow.xml
 	@echo "  V3-PACK $@"
 	$(Q)$(V3_PACK) $(LINUX_DIR)/linux-tiny-shadow.xml -o $@ >/dev/null
